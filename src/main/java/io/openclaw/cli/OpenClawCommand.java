@@ -1,0 +1,34 @@
+package io.openclaw.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code openclaw} command line. */
+@Command(
+    name = "openclaw",
+    mixinStandardHelpOptions = true,
+    versionProvider = OpenClawCommand.Version.class,
+    description = "Distributed token-bucket rate limiter.",
+    subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+public final class OpenClawCommand implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new OpenClawCommand()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = OpenClawCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"openclaw " + (version == null ? "dev" : version)};
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package io.openclaw.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.openclaw.bucket.BucketPolicy;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code openclaw.yaml}. Every key is validated; a bad one stops start-up with a message that names
+ * it. Environment variables override the endpoints so that containers need no file edits.
+ */
+public final class ConfigLoader {
+  public static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  private static final Pattern REGION_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern HOST_PORT = Pattern.compile("[^\\s:]+:\\d{1,5}");
+
+  private final Map<String, String> env;
+
+  public ConfigLoader(Map<String, String> env) {
+    this.env = env;
+  }
+
+  public static ConfigLoader withSystemEnv() {
+    return new ConfigLoader(System.getenv());
+  }
+
+  /** The embedded default: one standalone node with sync disabled. */
+  public OpenClawConfig defaults() {
+    return fromYaml("");
+  }
+
+  public OpenClawConfig load(Path file) {
+    try {
+      return fromYaml(Files.readString(file));
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public OpenClawConfig fromYaml(String yaml) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+    } catch (JacksonException e) {
+      throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage(), e);
+    }
+    return read(new Section("", root));
+  }
+
+  private OpenClawConfig read(Section top) {
+    String region = env.getOrDefault("OPENCLAW_REGION", top.string("region", "local"));
+    if (!REGION_NAME.matcher(region).matches()) {
+      throw top.invalid("region", "must be 1-64 letters, digits, '-' or '_', not '" + region + "'");
+    }
+    OpenClawConfig.Http http = http(top.section("http"));
+    String node = top.string("node", defaultNodeName(http.port()));
+    OpenClawConfig.Sync sync = sync(top.section("sync"));
+    OpenClawConfig.Buckets buckets = buckets(top.section("bucket"), top.section("services"));
+    OpenClawConfig.Failover failover = failover(top.section("failover"));
+    OpenClawConfig.Cluster cluster = cluster(top.section("cluster"));
+    OpenClawConfig.Metrics metrics = metrics(top.section("metrics"));
+    OpenClawConfig.Logging logging = logging(top.section("logging"));
+    top.finish();
+    return new OpenClawConfig(region, node, http, sync, buckets, failover, cluster, metrics, logging);
+  }
+
+  private OpenClawConfig.Http http(Section section) {
+    String host = section.string("host", "0.0.0.0");
+    long port = section.integer("port", 8080, 0, 65535);
+    long bodyLimit = section.integer("body_limit_bytes", 4096, 64, 1 << 20);
+    section.finish();
+    host = env.getOrDefault("OPENCLAW_HTTP_HOST", host);
+    port = envPort("OPENCLAW_HTTP_PORT", port);
+    return new OpenClawConfig.Http(host, (int) port, (int) bodyLimit);
+  }
+
+  private long envPort(String name, long fallback) {
+    String value = env.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int port = Integer.parseInt(value.trim());
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new ConfigException("environment variable " + name + " must be a port number, not '" + value + "'");
+    }
+  }
+
+  private OpenClawConfig.Sync sync(Section section) {
+    boolean enabled = section.bool("enabled", false);
+    String backend = section.string("backend", "redis-cluster");
+    if (!backend.equals("redis-cluster")) {
+      throw section.invalid("backend", "must be redis-cluster, not '" + backend + "'");
+    }
+    List<String> nodes = section.strings("cluster_nodes", List.of("127.0.0.1:7000"));
+    String envNodes = env.get("OPENCLAW_SYNC_CLUSTER_NODES");
+    if (envNodes != null) {
+      nodes = List.of(envNodes.split("\\s*,\\s*"));
+    }
+    for (String endpoint : nodes) {
+      if (!HOST_PORT.matcher(endpoint).matches()) {
+        throw section.invalid("cluster_nodes", "entries must look like host:port, not '" + endpoint + "'");
+      }
+    }
+    if (enabled && nodes.isEmpty()) {
+      throw section.invalid("cluster_nodes", "must name at least one node when sync is enabled");
+    }
+    long timeout = section.integer("timeout_ms", 250, 1, 60_000);
+    long lagMax = section.integer("replication_lag_max_ms", 100, 1, 60_000);
+    section.finish();
+    return new OpenClawConfig.Sync(enabled, backend, List.copyOf(nodes), timeout, lagMax);
+  }
+
+  private OpenClawConfig.Buckets buckets(Section bucket, Section services) {
+    String keyPrefix = bucket.string("key_prefix", "openclaw:tb");
+    if (keyPrefix.contains("{") || keyPrefix.contains("}")) {
+      throw bucket.invalid("key_prefix", "must not contain '{' or '}' (they mark the Redis hash tag)");
+    }
+    BucketPolicy defaults = policy(bucket, 10_000, new BigDecimal(2000), new BigDecimal("0.10"));
+    bucket.finish();
+
+    Map<String, BucketPolicy> byService = new LinkedHashMap<>();
+    Iterator<String> names = services.keys();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!SERVICE_NAME.matcher(name).matches()) {
+        throw services.invalid(name, "is not a valid service name (1-64 letters, digits, '.', '-' or '_')");
+      }
+      Section service = services.section(name);
+      byService.put(name, policy(service, defaults.capacity(), defaults.refillRate(), defaults.graceRatio()));
+      service.finish();
+    }
+    services.finish();
+    return new OpenClawConfig.Buckets(keyPrefix, defaults, Map.copyOf(byService));
+  }
+
+  private static BucketPolicy policy(Section section, long capacity, BigDecimal refillRate, BigDecimal grace) {
+    long cap = section.integer("capacity", capacity, 1, Long.MAX_VALUE);
+    BigDecimal rate = section.decimal("refill_rate", refillRate);
+    if (rate.signum() < 0 || rate.stripTrailingZeros().scale() > 6) {
+      throw section.invalid("refill_rate", "must be tokens per second, >= 0, with at most 6 decimal places, not "
+          + rate.toPlainString());
+    }
+    BigDecimal graceRatio = section.decimal("burst_grace_ratio", grace);
+    if (graceRatio.signum() < 0 || graceRatio.compareTo(BigDecimal.ONE) > 0) {
+      throw section.invalid("burst_grace_ratio", "must be between 0 and 1, not " + graceRatio.toPlainString());
+    }
+    try {
+      return BucketPolicy.of(cap, rate, graceRatio);
+    } catch (IllegalArgumentException e) {
+      throw section.invalid("capacity", e.getMessage());
+    }
+  }
+
+  private OpenClawConfig.Failover failover(Section section) {
+    long window = section.integer("grace_window_seconds", 30, 1, 86_400);
+    BigDecimal ratio = section.decimal("local_capacity_ratio", new BigDecimal("0.5"));
+    if (ratio.signum() <= 0 || ratio.compareTo(BigDecimal.ONE) > 0) {
+      throw section.invalid("local_capacity_ratio", "must be greater than 0 and at most 1, not "
+          + ratio.toPlainString());
+    }
+    long retryAfter = section.integer("retry_after_seconds", 1, 1, 3600);
+    section.finish();
+    return new OpenClawConfig.Failover(window, ratio, retryAfter);
+  }
+
+  private OpenClawConfig.Cluster cluster(Section section) {
+    boolean enabled = section.bool("enabled", false);
+    String hazelcast = section.string("hazelcast_config", "cluster/hazelcast.xml");
+    long shards = section.integer("shards", 16, 1, 4096);
+    section.finish();
+    return new OpenClawConfig.Cluster(enabled, hazelcast, (int) shards);
+  }
+
+  private OpenClawConfig.Metrics metrics(Section section) {
+    boolean enabled = section.bool("enabled", true);
+    section.finish();
+    return new OpenClawConfig.Metrics(enabled);
+  }
+
+  private OpenClawConfig.Logging logging(Section section) {
+    String format = section.string("format", "text");
+    if (!format.equals("text") && !format.equals("json")) {
+      throw section.invalid("format", "must be text or json, not '" + format + "'");
+    }
+    String level = section.string("level", "info").toLowerCase(Locale.ROOT);
+    if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
+      throw section.invalid("level", "must be one of error, warn, info, debug, trace, not '" + level + "'");
+    }
+    section.finish();
+    return new OpenClawConfig.Logging(env.getOrDefault("OPENCLAW_LOG_FORMAT", format), level);
+  }
+
+  private static String defaultNodeName(long port) {
+    try {
+      return InetAddress.getLocalHost().getHostName() + "-" + port;
+    } catch (UnknownHostException e) {
+      return "node-" + port;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.openclaw.http;
+
+import io.openclaw.config.OpenClawConfig;
+import io.openclaw.node.Mode;
+import io.openclaw.node.NodeStatus;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.CheckResult;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /health}: the node's facts (mode, region, node, Redis, replication lag, shards) on top of the
+ * health-check procedures. A node deciding locally is {@code DEGRADED} and still answers 200, since it
+ * keeps limiting; only a failed procedure makes it {@code DOWN} with 503.
+ */
+public final class HealthReporter {
+  private final OpenClawConfig config;
+  private final NodeStatus status;
+  private final HealthChecks checks;
+
+  public HealthReporter(Vertx vertx, OpenClawConfig config, NodeStatus status) {
+    this.config = config;
+    this.status = status;
+    this.checks = HealthChecks.create(vertx);
+    checks.register("shards", promise -> promise.complete(shardStatus()));
+  }
+
+  /** Further procedures, e.g. the Redis reachability check of the sync verticle. */
+  public HealthChecks checks() {
+    return checks;
+  }
+
+  private Status shardStatus() {
+    int owned = status.shardsOwned();
+    JsonObject data = new JsonObject().put("owned", owned).put("total", config.cluster().shards());
+    return config.cluster().enabled() || owned == config.cluster().shards() ? Status.OK(data) : Status.KO(data);
+  }
+
+  public void handle(RoutingContext ctx) {
+    checks.checkStatus().onComplete(result -> {
+      JsonObject body = facts();
+      boolean up = result.succeeded() && CheckResult.isUp(result.result());
+      String state = !up ? "DOWN" : status.mode() == Mode.LOCAL ? "DEGRADED" : "UP";
+      body.put("status", state);
+      if (result.succeeded()) {
+        JsonArray procedures = new JsonArray();
+        for (CheckResult check : result.result().getChecks()) {
+          procedures.add(check.toJson());
+        }
+        body.put("checks", procedures);
+      }
+      ctx.response()
+          .setStatusCode(up ? 200 : 503)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(body.encode());
+    });
+  }
+
+  private JsonObject facts() {
+    NodeStatus.Redis redis = status.redis();
+    JsonObject lag = new JsonObject();
+    redis.replicationLagMillis().forEach(lag::put);
+    return new JsonObject()
+        .put("status", "UP")
+        .put("mode", status.mode().label())
+        .put("region", config.region())
+        .put("node", config.node())
+        .put("shards_owned", status.shardsOwned())
+        .put("redis", new JsonObject()
+            .put("enabled", redis.enabled())
+            .put("reachable", redis.reachable())
+            .put("cluster_state", redis.clusterState())
+            .put("last_error", redis.lastError()))
+        .put("replication_lag_ms", lag)
+        .put("replication_lag_max_ms", config.sync().replicationLagMaxMillis());
+  }
+}

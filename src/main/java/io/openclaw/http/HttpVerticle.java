@@ -1,0 +1,179 @@
+package io.openclaw.http;
+
+import io.openclaw.config.OpenClawConfig;
+import io.openclaw.node.Addresses;
+import io.openclaw.node.Mode;
+import io.openclaw.node.RateFailure;
+import io.openclaw.node.RateReply;
+import io.openclaw.node.RateRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge, one instance per event loop. It validates a request, sends it to the shard that owns the
+ * bucket and renders the shard's answer; it keeps no bucket state.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence RATELIMIT_POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
+  private static final CharSequence RATELIMIT = HttpHeaders.createOptimized("RateLimit");
+
+  private final OpenClawConfig config;
+  private final Handler<RoutingContext> healthHandler;
+  private final Consumer<Router> extraRoutes;
+  private final RateRequestParser parser;
+  private final DeliveryOptions delivery;
+  private final ConcurrentHashMap<String, PolicyView> globalViews = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, PolicyView> localViews = new ConcurrentHashMap<>();
+  private final String retryAfterSeconds;
+  private HttpServer server;
+
+  public HttpVerticle(OpenClawConfig config, Handler<RoutingContext> healthHandler, Consumer<Router> extraRoutes) {
+    this.config = config;
+    this.healthHandler = healthHandler;
+    this.extraRoutes = extraRoutes;
+    this.parser = new RateRequestParser(config.buckets());
+    this.delivery = new DeliveryOptions().setSendTimeout(2 * config.sync().timeoutMillis() + 2000);
+    this.retryAfterSeconds = Long.toString(config.failover().retryAfterSeconds());
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.post("/v1/rate")
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()))
+        .handler(this::rate);
+    router.get("/health").handler(healthHandler);
+    extraRoutes.accept(router);
+    router.errorHandler(404, ctx -> sendError(ctx, 404, "not_found", "no such endpoint: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> sendError(ctx, 405, "method_not_allowed",
+        ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(413, ctx -> sendError(ctx, 413, "body_too_large",
+        "request body is larger than " + config.http().bodyLimitBytes() + " bytes"));
+    router.errorHandler(400, ctx -> sendError(ctx, 400, "bad_request", "the request could not be read"));
+    router.errorHandler(500, this::internalError);
+
+    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port());
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  /** The port this verticle's server listens on (useful when the config asks for port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void rate(RoutingContext ctx) {
+    RateRequest request;
+    try {
+      request = parser.parse(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), ctx.body().buffer());
+    } catch (BadRequest e) {
+      sendError(ctx, e.status(), e.error(), e.getMessage());
+      return;
+    }
+    String address = Addresses.bucket(request.key().shard(config.cluster().shards()));
+
+    vertx.eventBus().<RateReply>request(address, request, delivery).onComplete(result -> {
+      if (result.succeeded()) {
+        sendDecision(ctx, request, result.result().body());
+      } else {
+        sendUnavailable(ctx, failureOf(result.cause()), result.cause().getMessage());
+      }
+    });
+  }
+
+  private void sendDecision(RoutingContext ctx, RateRequest request, RateReply reply) {
+    PolicyView view = view(request.service(), reply.mode());
+    JsonObject body = new JsonObject()
+        .put("allowed", reply.allowed())
+        .put("service", request.service())
+        .put("client_id", request.clientId())
+        .put("remaining_tokens", reply.remainingTokens())
+        .put("capacity", view.capacity())
+        .put("refill_rate", view.refillRate())
+        .put("retry_after_ms", reply.retryAfterMillis())
+        .put("reset_after_ms", reply.resetAfterMillis())
+        .put("mode", reply.mode().label())
+        .put("region", config.region());
+
+    HttpServerResponse response = ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .putHeader(RATELIMIT_POLICY, view.policyHeader())
+        .putHeader(RATELIMIT, view.rateLimitHeader(reply.remainingTokens(), reply.resetAfterMillis()));
+    if (!reply.allowed()) {
+      response.setStatusCode(429);
+      if (reply.retryAfterMillis() >= 0) {
+        response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (reply.retryAfterMillis() + 999) / 1000)));
+      }
+    }
+    response.end(body.toBuffer());
+  }
+
+  private PolicyView view(String service, Mode mode) {
+    if (mode == Mode.LOCAL) {
+      return localViews.computeIfAbsent(service, name -> PolicyView.of(name,
+          config.buckets().policyFor(name).scaled(config.failover().localCapacityRatio())));
+    }
+    return globalViews.computeIfAbsent(service, name -> PolicyView.of(name, config.buckets().policyFor(name)));
+  }
+
+  private static RateFailure failureOf(Throwable cause) {
+    if (cause instanceof ReplyException reply) {
+      if (reply.failureType() == ReplyFailure.TIMEOUT) {
+        return RateFailure.TIMEOUT;
+      }
+      if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        return RateFailure.SHARD_UNAVAILABLE;
+      }
+      return RateFailure.fromCode(reply.failureCode());
+    }
+    return RateFailure.INTERNAL;
+  }
+
+  private void sendUnavailable(RoutingContext ctx, RateFailure failure, String detail) {
+    if (failure.httpStatus() == 503) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+    } else {
+      LOG.error("Shard failed unexpectedly, answering 500: {}", detail);
+    }
+    String message = switch (failure) {
+      case SYNC_UNAVAILABLE -> "the rate-limit store became unreachable while deciding this request; retry after "
+          + retryAfterSeconds + " s, when the node decides locally";
+      case SHARD_UNAVAILABLE -> "the bucket's shard is moving between nodes; retry after " + retryAfterSeconds + " s";
+      case TIMEOUT -> "the bucket's shard did not answer in time; retry after " + retryAfterSeconds + " s";
+      case INTERNAL -> "internal error";
+    };
+    sendError(ctx, failure.httpStatus(), failure.error(), message);
+  }
+
+  private void internalError(RoutingContext ctx) {
+    LOG.error("Request failed unexpectedly: {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+    sendError(ctx, 500, "internal_error", "internal error");
+  }
+
+  static void sendError(RoutingContext ctx, int status, String error, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .end(new JsonObject().put("error", error).put("message", message).toBuffer());
+  }
+}

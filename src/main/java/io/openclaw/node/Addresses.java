@@ -1,0 +1,24 @@
+package io.openclaw.node;
+
+/** Every event-bus address the service uses. */
+public final class Addresses {
+  /** Prefix of the per-shard addresses; shard k listens on {@code openclaw.bucket.k}. */
+  public static final String BUCKET_PREFIX = "openclaw.bucket.";
+  public static final String SYNC_FAILURE = "openclaw.sync_failure";
+  public static final String SYNC_RECOVERED = "openclaw.sync_recovered";
+
+  private static final String[] BUCKETS = new String[4096];
+
+  static {
+    for (int i = 0; i < BUCKETS.length; i++) {
+      BUCKETS[i] = BUCKET_PREFIX + i;
+    }
+  }
+
+  private Addresses() {
+  }
+
+  public static String bucket(int shard) {
+    return BUCKETS[shard];
+  }
+}

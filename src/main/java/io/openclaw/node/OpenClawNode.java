@@ -1,0 +1,99 @@
+package io.openclaw.node;
+
+import io.openclaw.config.OpenClawConfig;
+import io.openclaw.http.HealthReporter;
+import io.openclaw.http.HttpVerticle;
+import io.openclaw.store.LocalBucketStore;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running OpenClaw node: its Vert.x instance and the verticles of the configured topology. */
+public final class OpenClawNode {
+  private static final Logger LOG = LoggerFactory.getLogger(OpenClawNode.class);
+
+  private final OpenClawConfig config;
+  private final Vertx vertx;
+  private final NodeStatus status;
+  private HttpVerticle http;
+
+  private OpenClawNode(OpenClawConfig config, Vertx vertx) {
+    this.config = config;
+    this.vertx = vertx;
+    this.status = new NodeStatus(config.sync().enabled() ? Mode.GLOBAL : Mode.STANDALONE);
+  }
+
+  /** Starts a node; the future fails if any part cannot start, after the parts already started are stopped. */
+  public static Future<OpenClawNode> start(OpenClawConfig config) {
+    Vertx vertx = Vertx.builder().with(vertxOptions()).build();
+    OpenClawNode node = new OpenClawNode(config, vertx);
+    return node.deploy()
+        .map(node)
+        .onSuccess(n -> LOG.info("OpenClaw node started: {}", config.summary()))
+        .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  private static VertxOptions vertxOptions() {
+    return new VertxOptions();
+  }
+
+  private Future<?> deploy() {
+    Codecs.register(vertx.eventBus());
+    HealthReporter health = new HealthReporter(vertx, config, status);
+
+    return deployShards().compose(v -> deployHttp(health));
+  }
+
+  private Future<Void> deployShards() {
+    List<Future<String>> deployments = new ArrayList<>();
+    for (int shard = 0; shard < config.cluster().shards(); shard++) {
+      deployments.add(vertx.deployVerticle(newShard(shard)));
+    }
+    return Future.all(deployments).onSuccess(v -> status.shardsOwned(config.cluster().shards())).mapEmpty();
+  }
+
+  /** The verticle that owns one shard, with the store this node's configuration asks for. */
+  BucketVerticle newShard(int shard) {
+    LocalBucketStore store = new LocalBucketStore(LocalBucketStore.monotonicClock());
+    return new BucketVerticle(shard, config, store, Mode.STANDALONE);
+  }
+
+  private Future<String> deployHttp(HealthReporter health) {
+    int instances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    DeploymentOptions options = new DeploymentOptions().setInstances(instances);
+    return vertx.deployVerticle(() -> {
+      HttpVerticle verticle = new HttpVerticle(config, health::handle, router -> { });
+      if (http == null) {
+        http = verticle;
+      }
+      return verticle;
+    }, options);
+  }
+
+  public OpenClawConfig config() {
+    return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public NodeStatus status() {
+    return status;
+  }
+
+  /** The port the HTTP server listens on. */
+  public int httpPort() {
+    return http.actualPort();
+  }
+
+  public Future<Void> stop() {
+    LOG.info("OpenClaw node stopping: region={} node={}", config.region(), config.node());
+    return vertx.close();
+  }
+}
