@@ -1,0 +1,106 @@
+package io.openclaw.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+  private final ConfigLoader loader = new ConfigLoader(Map.of());
+
+  @Test
+  void embeddedDefaultIsAStandaloneNodeOnPort8080() {
+    OpenClawConfig config = loader.defaults();
+
+    assertThat(config.sync().enabled()).isFalse();
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.cluster().shards()).isEqualTo(16);
+    assertThat(config.buckets().defaults().capacity()).isEqualTo(10_000);
+    assertThat(config.buckets().defaults().graceTokens()).isEqualTo(1000);
+    assertThat(config.buckets().keyPrefix()).isEqualTo("openclaw:tb");
+  }
+
+  @Test
+  void shippedConfigsLoad() {
+    for (String file : new String[] {"conf/openclaw.yaml", "conf/openclaw-standalone.yaml"}) {
+      assertThat(loader.load(Path.of(file)).region()).isNotBlank();
+    }
+  }
+
+  @Test
+  void servicesInheritWhatTheyLeaveOut() {
+    OpenClawConfig config = loader.fromYaml("""
+        bucket: {capacity: 100, refill_rate: 10, burst_grace_ratio: 0.5}
+        services:
+          search: {capacity: 20}
+        """);
+
+    assertThat(config.buckets().policyFor("search").capacity()).isEqualTo(20);
+    assertThat(config.buckets().policyFor("search").refillRate()).isEqualByComparingTo("10");
+    assertThat(config.buckets().policyFor("search").graceTokens()).isEqualTo(10);
+    assertThat(config.buckets().policyFor("unknown").capacity()).isEqualTo(100);
+  }
+
+  @Test
+  void unknownKeyIsNamed() {
+    assertThatThrownBy(() -> loader.fromYaml("bucket: {capacity: 10, refil_rate: 5}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key bucket.refil_rate");
+  }
+
+  @Test
+  void unknownTopLevelKeyIsNamed() {
+    assertThatThrownBy(() -> loader.fromYaml("regoin: us-east"))
+        .hasMessageStartingWith("unknown key regoin");
+  }
+
+  @Test
+  void invalidValuesNameTheKeyAndTheProblem() {
+    assertThatThrownBy(() -> loader.fromYaml("bucket: {capacity: -5}"))
+        .hasMessage("bucket.capacity must be between 1 and 9223372036854775807, not -5");
+    assertThatThrownBy(() -> loader.fromYaml("bucket: {refill_rate: fast}"))
+        .hasMessage("bucket.refill_rate must be a number, not \"fast\"");
+    assertThatThrownBy(() -> loader.fromYaml("http: {port: 70000}"))
+        .hasMessageContaining("http.port must be between 0 and 65535");
+    assertThatThrownBy(() -> loader.fromYaml("sync: {enabled: yes please}"))
+        .hasMessageContaining("sync.enabled must be true or false");
+    assertThatThrownBy(() -> loader.fromYaml("services: {search: {burst_grace_ratio: 2}}"))
+        .hasMessageContaining("services.search.burst_grace_ratio must be between 0 and 1");
+    assertThatThrownBy(() -> loader.fromYaml("failover: {local_capacity_ratio: 0}"))
+        .hasMessageContaining("failover.local_capacity_ratio must be greater than 0");
+    assertThatThrownBy(() -> loader.fromYaml("sync: {cluster_nodes: [localhost]}"))
+        .hasMessageContaining("sync.cluster_nodes entries must look like host:port");
+  }
+
+  @Test
+  void serviceCannotOverrideTheKeyPrefix() {
+    assertThatThrownBy(() -> loader.fromYaml("services: {search: {key_prefix: x}}"))
+        .hasMessageContaining("unknown key services.search.key_prefix");
+  }
+
+  @Test
+  void malformedYamlIsReported() {
+    assertThatThrownBy(() -> loader.fromYaml("bucket: [capacity: 1"))
+        .hasMessageStartingWith("config is not valid YAML");
+  }
+
+  @Test
+  void environmentOverridesEndpoints() {
+    ConfigLoader withEnv = new ConfigLoader(Map.of(
+        "OPENCLAW_HTTP_PORT", "9090",
+        "OPENCLAW_SYNC_CLUSTER_NODES", "redis-a:7000, redis-b:7001"));
+
+    OpenClawConfig config = withEnv.fromYaml("sync: {enabled: true, cluster_nodes: [127.0.0.1:7000]}");
+
+    assertThat(config.http().port()).isEqualTo(9090);
+    assertThat(config.sync().clusterNodes()).containsExactly("redis-a:7000", "redis-b:7001");
+  }
+
+  @Test
+  void badEnvironmentPortIsNamed() {
+    assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENCLAW_HTTP_PORT", "http")).defaults())
+        .hasMessageContaining("OPENCLAW_HTTP_PORT must be a port number");
+  }
+}

@@ -1,0 +1,98 @@
+package io.openclaw.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.openclaw.config.ConfigLoader;
+import io.openclaw.node.RateRequest;
+import io.vertx.core.buffer.Buffer;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RateRequestParserTest {
+  private final RateRequestParser parser = new RateRequestParser(new ConfigLoader(Map.of()).fromYaml("""
+      bucket: {capacity: 100}
+      services: {search: {capacity: 5}}
+      """).buckets());
+
+  private RateRequest parse(String body) {
+    return parser.parse("application/json", Buffer.buffer(body));
+  }
+
+  private BadRequest rejected(String contentType, String body) {
+    return catchThrowableOfType(BadRequest.class, () -> parser.parse(contentType, Buffer.buffer(body)));
+  }
+
+  @Test
+  void appliesDefaultsForTokensAndService() {
+    assertThat(parse("{\"client_id\": \"abc\"}")).isEqualTo(new RateRequest("default", "abc", 1));
+  }
+
+  @Test
+  void acceptsAnyCharactersInClientId() {
+    assertThat(parse("{\"client_id\": \"{a}:b c ü 😀\", \"tokens\": 0}").clientId()).isEqualTo("{a}:b c ü 😀");
+  }
+
+  @Test
+  void acceptsIntegralNumbersWrittenWithADecimalPoint() {
+    assertThat(parse("{\"client_id\": \"a\", \"tokens\": 2.0}").tokens()).isEqualTo(2);
+  }
+
+  @Test
+  void rejectsBadTokens() {
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": -1}").getMessage()).contains(">= 0");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": 1.5}").getMessage()).contains("whole number");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": \"1\"}").error()).isEqualTo("invalid_tokens");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": 1e300}").error()).isEqualTo("invalid_tokens");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": 99999999999999999999999}").error())
+        .isEqualTo("invalid_tokens");
+  }
+
+  @Test
+  void rejectsMoreTokensThanTheServiceBucketCanHold() {
+    BadRequest error = rejected(null, "{\"client_id\": \"a\", \"tokens\": 6, \"service\": \"search\"}");
+
+    assertThat(error.status()).isEqualTo(400);
+    assertThat(error.error()).isEqualTo("tokens_exceed_capacity");
+    assertThat(error.getMessage()).contains("capacity 5");
+    assertThat(parse("{\"client_id\": \"a\", \"tokens\": 6}").tokens()).isEqualTo(6);
+  }
+
+  @Test
+  void rejectsMissingOrMalformedClientId() {
+    assertThat(rejected(null, "{\"tokens\": 1}").error()).isEqualTo("missing_client_id");
+    assertThat(rejected(null, "{\"client_id\": \"\"}").error()).isEqualTo("invalid_client_id");
+    assertThat(rejected(null, "{\"client_id\": 7}").error()).isEqualTo("invalid_client_id");
+    assertThat(rejected(null, "{\"client_id\": \"\\ud800\"}").error()).isEqualTo("invalid_client_id");
+  }
+
+  @Test
+  void clientIdLimitIsCountedInUtf8Bytes() {
+    String fits = "é".repeat(128);
+    String tooLong = "é".repeat(129);
+
+    assertThat(parse("{\"client_id\": \"" + fits + "\"}").clientId()).isEqualTo(fits);
+    assertThat(rejected(null, "{\"client_id\": \"" + tooLong + "\"}").getMessage()).contains("256 bytes");
+  }
+
+  @Test
+  void rejectsBadServiceNames() {
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"service\": \"a b\"}").error()).isEqualTo("invalid_service");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"service\": 3}").error()).isEqualTo("invalid_service");
+  }
+
+  @Test
+  void rejectsBodiesThatAreNotAJsonObject() {
+    assertThat(rejected(null, "").error()).isEqualTo("invalid_json");
+    assertThat(rejected(null, "{\"client_id\": ").error()).isEqualTo("invalid_json");
+    assertThat(rejected(null, "[1, 2]").getMessage()).contains("JSON object");
+    assertThat(rejected(null, "null").error()).isEqualTo("invalid_json");
+  }
+
+  @Test
+  void rejectsOtherMediaTypesWith415() {
+    assertThat(rejected("text/plain", "{\"client_id\": \"a\"}").status()).isEqualTo(415);
+    assertThat(parser.parse("application/json; charset=utf-8", Buffer.buffer("{\"client_id\": \"a\"}")).clientId())
+        .isEqualTo("a");
+  }
+}

@@ -1,0 +1,65 @@
+package io.openclaw.http;
+
+import static io.openclaw.http.TestClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openclaw.bucket.BucketPolicy;
+import io.openclaw.bucket.Decision;
+import io.openclaw.config.ConfigLoader;
+import io.openclaw.config.OpenClawConfig;
+import io.openclaw.node.BucketVerticle;
+import io.openclaw.node.Codecs;
+import io.openclaw.node.Mode;
+import io.openclaw.node.NodeStatus;
+import io.openclaw.store.BucketKey;
+import io.openclaw.store.BucketStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.ConnectException;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A store that cannot be reached turns into 503 with Retry-After, never a 500 or a hang. */
+class UnavailableStoreTest {
+
+  /** A store whose backend refuses every connection. */
+  private static final class UnreachableStore implements BucketStore {
+    @Override
+    public Future<List<Decision>> decide(BucketKey key, BucketPolicy policy, long[] requestedTokens) {
+      return Future.failedFuture(new ConnectException("Connection refused: 127.0.0.1:1"));
+    }
+  }
+
+  @Test
+  void unreachableStoreGives503WithRetryAfter() throws Exception {
+    int port = TestPorts.free();
+    OpenClawConfig config = new ConfigLoader(Map.of()).fromYaml("""
+        http: {host: 127.0.0.1, port: %d}
+        cluster: {shards: 2}
+        failover: {retry_after_seconds: 3}
+        """.formatted(port));
+    Vertx vertx = Vertx.vertx();
+    try {
+      Codecs.register(vertx.eventBus());
+      await(vertx.deployVerticle(new BucketVerticle(0, config, new UnreachableStore(), Mode.GLOBAL)));
+      await(vertx.deployVerticle(new BucketVerticle(1, config, new UnreachableStore(), Mode.GLOBAL)));
+      HealthReporter health = new HealthReporter(vertx, config, new NodeStatus(Mode.GLOBAL));
+      await(vertx.deployVerticle(new HttpVerticle(config, health::handle, router -> { })));
+
+      HttpResponse<String> response = new TestClient(port).rate("abc", 1, "default");
+
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.headers().firstValue("Retry-After")).hasValue("3");
+      assertThat(json(response).getString("error")).isEqualTo("sync_unavailable");
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+}
