@@ -81,10 +81,11 @@ public final class ConfigLoader {
     String host = section.string("host", "0.0.0.0");
     long port = section.integer("port", 8080, 0, 65535);
     long bodyLimit = section.integer("body_limit_bytes", 4096, 64, 1 << 20);
+    long eventLoops = section.integer("event_loops", Runtime.getRuntime().availableProcessors(), 1, 1024);
     section.finish();
     host = env.getOrDefault("OPENCLAW_HTTP_HOST", host);
     port = envPort("OPENCLAW_HTTP_PORT", port);
-    return new OpenClawConfig.Http(host, (int) port, (int) bodyLimit);
+    return new OpenClawConfig.Http(host, (int) port, (int) bodyLimit, (int) eventLoops);
   }
 
   private long envPort(String name, long fallback) {

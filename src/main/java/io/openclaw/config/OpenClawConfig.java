@@ -17,7 +17,7 @@ public record OpenClawConfig(
     Metrics metrics,
     Logging logging) {
 
-  public record Http(String host, int port, int bodyLimitBytes) {
+  public record Http(String host, int port, int bodyLimitBytes, int eventLoops) {
   }
 
   public record Sync(boolean enabled, String backend, List<String> clusterNodes, long timeoutMillis,

@@ -30,7 +30,7 @@ public final class OpenClawNode {
 
   /** Starts a node; the future fails if any part cannot start, after the parts already started are stopped. */
   public static Future<OpenClawNode> start(OpenClawConfig config) {
-    Vertx vertx = Vertx.builder().with(vertxOptions()).build();
+    Vertx vertx = Vertx.builder().with(vertxOptions(config)).build();
     OpenClawNode node = new OpenClawNode(config, vertx);
     return node.deploy()
         .map(node)
@@ -38,8 +38,8 @@ public final class OpenClawNode {
         .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
   }
 
-  private static VertxOptions vertxOptions() {
-    return new VertxOptions();
+  private static VertxOptions vertxOptions(OpenClawConfig config) {
+    return new VertxOptions().setEventLoopPoolSize(config.http().eventLoops());
   }
 
   private Future<?> deploy() {
@@ -64,7 +64,7 @@ public final class OpenClawNode {
   }
 
   private Future<String> deployHttp(HealthReporter health) {
-    int instances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    int instances = config.http().eventLoops();
     DeploymentOptions options = new DeploymentOptions().setInstances(instances);
     return vertx.deployVerticle(() -> {
       HttpVerticle verticle = new HttpVerticle(config, health::handle, router -> { });
