@@ -103,13 +103,17 @@ public final class HttpVerticle extends VerticleBase {
       if (result.succeeded()) {
         sendDecision(ctx, request, result.result().body());
       } else {
-        RateFailure failure = failureOf(result.cause());
-        if (failure.httpStatus() == 503) {
-          metrics.unavailable(request.service(), modeAtSend);
-        }
-        sendUnavailable(ctx, failure, result.cause().getMessage());
+        sendFailure(ctx, request.service(), modeAtSend, result.cause());
       }
     });
+  }
+
+  private void sendFailure(RoutingContext ctx, String service, Mode modeAtSend, Throwable cause) {
+    RateFailure failure = failureOf(cause);
+    if (failure.httpStatus() == 503) {
+      metrics.unavailable(service, modeAtSend);
+    }
+    sendUnavailable(ctx, failure, cause.getMessage());
   }
 
   private void sendDecision(RoutingContext ctx, RateRequest request, RateReply reply) {
