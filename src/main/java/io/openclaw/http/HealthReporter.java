@@ -70,6 +70,7 @@ public final class HealthReporter {
         .put("region", config.region())
         .put("node", config.node())
         .put("shards_owned", status.shardsOwned())
+        .put("shards_total", config.cluster().shards())
         .put("redis", new JsonObject()
             .put("enabled", redis.enabled())
             .put("reachable", redis.reachable())

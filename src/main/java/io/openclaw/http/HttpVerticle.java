@@ -1,6 +1,7 @@
 package io.openclaw.http;
 
 import io.openclaw.config.OpenClawConfig;
+import io.openclaw.metrics.Metrics;
 import io.openclaw.node.Addresses;
 import io.openclaw.node.Mode;
 import io.openclaw.node.RateFailure;
@@ -38,6 +39,7 @@ public final class HttpVerticle extends VerticleBase {
   private final OpenClawConfig config;
   private final Handler<RoutingContext> healthHandler;
   private final Consumer<Router> extraRoutes;
+  private final Metrics metrics;
   private final RateRequestParser parser;
   private final DeliveryOptions delivery;
   private final ConcurrentHashMap<String, PolicyView> globalViews = new ConcurrentHashMap<>();
@@ -45,10 +47,17 @@ public final class HttpVerticle extends VerticleBase {
   private final String retryAfterSeconds;
   private HttpServer server;
 
+  /** An edge that counts nothing, for tests of the HTTP contract. */
   public HttpVerticle(OpenClawConfig config, Handler<RoutingContext> healthHandler, Consumer<Router> extraRoutes) {
+    this(config, healthHandler, extraRoutes, Metrics.disabled(config));
+  }
+
+  public HttpVerticle(OpenClawConfig config, Handler<RoutingContext> healthHandler, Consumer<Router> extraRoutes,
+      Metrics metrics) {
     this.config = config;
     this.healthHandler = healthHandler;
     this.extraRoutes = extraRoutes;
+    this.metrics = metrics;
     this.parser = new RateRequestParser(config.buckets());
     this.delivery = new DeliveryOptions().setSendTimeout(2 * config.sync().timeoutMillis() + 2000);
     this.retryAfterSeconds = Long.toString(config.failover().retryAfterSeconds());
@@ -88,18 +97,28 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     String address = Addresses.bucket(request.key().shard(config.cluster().shards()));
+    Mode modeAtSend = metrics.nodeMode();
 
     vertx.eventBus().<RateReply>request(address, request, delivery).onComplete(result -> {
       if (result.succeeded()) {
         sendDecision(ctx, request, result.result().body());
       } else {
-        sendUnavailable(ctx, failureOf(result.cause()), result.cause().getMessage());
+        sendFailure(ctx, request.service(), modeAtSend, result.cause());
       }
     });
   }
 
+  private void sendFailure(RoutingContext ctx, String service, Mode modeAtSend, Throwable cause) {
+    RateFailure failure = failureOf(cause);
+    if (failure.httpStatus() == 503) {
+      metrics.unavailable(service, modeAtSend);
+    }
+    sendUnavailable(ctx, failure, cause.getMessage());
+  }
+
   private void sendDecision(RoutingContext ctx, RateRequest request, RateReply reply) {
     PolicyView view = view(request.service(), reply.mode());
+    metrics.decided(request.service(), reply.allowed(), reply.mode(), reply.remainingTokens(), view.capacity());
     JsonObject body = new JsonObject()
         .put("allowed", reply.allowed())
         .put("service", request.service())

@@ -3,6 +3,8 @@ package io.openclaw.node;
 import io.openclaw.config.OpenClawConfig;
 import io.openclaw.http.HealthReporter;
 import io.openclaw.http.HttpVerticle;
+import io.openclaw.metrics.Metrics;
+import io.openclaw.metrics.NodeMetrics;
 import io.openclaw.store.LocalBucketStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -20,22 +22,27 @@ public final class OpenClawNode {
   private final OpenClawConfig config;
   private final Vertx vertx;
   private final NodeStatus status;
+  private final NodeMetrics nodeMetrics;
+  private final Metrics metrics;
   private HttpVerticle http;
 
-  private OpenClawNode(OpenClawConfig config, Vertx vertx) {
+  private OpenClawNode(OpenClawConfig config, Vertx vertx, NodeMetrics nodeMetrics) {
     this.config = config;
     this.vertx = vertx;
     this.status = new NodeStatus(config.sync().enabled() ? Mode.GLOBAL : Mode.STANDALONE);
+    this.nodeMetrics = nodeMetrics;
+    this.metrics = nodeMetrics.serviceMetrics(status);
   }
 
   /** Starts a node; the future fails if any part cannot start, after the parts already started are stopped. */
   public static Future<OpenClawNode> start(OpenClawConfig config) {
-    Vertx vertx = Vertx.builder().with(vertxOptions(config)).build();
-    OpenClawNode node = new OpenClawNode(config, vertx);
+    NodeMetrics nodeMetrics = NodeMetrics.create(config);
+    Vertx vertx = nodeMetrics.vertxBuilder(Vertx.builder(), vertxOptions(config)).build();
+    OpenClawNode node = new OpenClawNode(config, vertx, nodeMetrics);
     return node.deploy()
         .map(node)
         .onSuccess(n -> LOG.info("OpenClaw node started: {}", config.summary()))
-        .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
+        .recover(failure -> node.closeVertx().transform(ignored -> Future.failedFuture(failure)));
   }
 
   private static VertxOptions vertxOptions(OpenClawConfig config) {
@@ -45,6 +52,7 @@ public final class OpenClawNode {
   private Future<?> deploy() {
     Codecs.register(vertx.eventBus());
     HealthReporter health = new HealthReporter(vertx, config, status);
+    metrics.startUtilizationWindow(vertx);
 
     return deployShards().compose(v -> deployHttp(health));
   }
@@ -67,7 +75,8 @@ public final class OpenClawNode {
     int instances = config.http().eventLoops();
     DeploymentOptions options = new DeploymentOptions().setInstances(instances);
     return vertx.deployVerticle(() -> {
-      HttpVerticle verticle = new HttpVerticle(config, health::handle, router -> { });
+      HttpVerticle verticle = new HttpVerticle(config, health::handle,
+          router -> nodeMetrics.addRoutes(router, metrics), metrics);
       if (http == null) {
         http = verticle;
       }
@@ -87,6 +96,11 @@ public final class OpenClawNode {
     return status;
   }
 
+  /** Where the sync and failover code report round trips and failures. */
+  public Metrics metrics() {
+    return metrics;
+  }
+
   /** The port the HTTP server listens on. */
   public int httpPort() {
     return http.actualPort();
@@ -94,6 +108,10 @@ public final class OpenClawNode {
 
   public Future<Void> stop() {
     LOG.info("OpenClaw node stopping: region={} node={}", config.region(), config.node());
-    return vertx.close();
+    return closeVertx();
+  }
+
+  private Future<Void> closeVertx() {
+    return vertx.close().onComplete(ignored -> nodeMetrics.close());
   }
 }
