@@ -53,9 +53,15 @@ public final class BucketVerticle extends VerticleBase {
     return consumer.completion();
   }
 
+  /**
+   * Stops taking requests, then decides the ones already queued before the store closes: a shard that
+   * moves to another node answers everything it accepted.
+   */
   @Override
   public Future<?> stop() {
-    return consumer.unregister().eventually(store::close);
+    return consumer.unregister()
+        .transform(unregistered -> drain())
+        .eventually(store::close);
   }
 
   private void enqueue(Message<RateRequest> message) {
@@ -67,20 +73,31 @@ public final class BucketVerticle extends VerticleBase {
   }
 
   private void flush() {
+    takePending().forEach(this::decide);
+  }
+
+  /** Decides the queued requests; completes when every one of them has been answered. */
+  private Future<Void> drain() {
+    List<Future<?>> decided = new ArrayList<>();
+    takePending().forEach((key, messages) -> decided.add(decide(key, messages)));
+    return Future.join(decided).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  private Map<BucketKey, List<Message<RateRequest>>> takePending() {
     Map<BucketKey, List<Message<RateRequest>>> batch = pending;
     pending = new LinkedHashMap<>();
     flushScheduled = false;
-    batch.forEach(this::decide);
+    return batch;
   }
 
-  private void decide(BucketKey key, List<Message<RateRequest>> messages) {
+  private Future<?> decide(BucketKey key, List<Message<RateRequest>> messages) {
     long[] tokens = new long[messages.size()];
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = messages.get(i).body().tokens();
     }
     BucketPolicy policy = buckets.policyFor(key.service());
 
-    store.decide(key, policy, tokens).onComplete(result -> reply(messages, result));
+    return store.decide(key, policy, tokens).onComplete(result -> reply(messages, result));
   }
 
   private void reply(List<Message<RateRequest>> messages, AsyncResult<List<Decision>> result) {
