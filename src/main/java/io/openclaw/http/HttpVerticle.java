@@ -34,6 +34,8 @@ public final class HttpVerticle extends VerticleBase {
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence RATELIMIT_POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
   private static final CharSequence RATELIMIT = HttpHeaders.createOptimized("RateLimit");
+  /** How long to wait before sending a request again whose shard had no consumer (it was moving). */
+  static final long SHARD_MOVE_RETRY_MILLIS = 150;
 
   private final OpenClawConfig config;
   private final Handler<RoutingContext> healthHandler;
@@ -89,13 +91,29 @@ public final class HttpVerticle extends VerticleBase {
     }
     String address = Addresses.bucket(request.key().shard(config.cluster().shards()));
 
+    decide(ctx, request, address, true);
+  }
+
+  /**
+   * Sends the request to its shard. Only NO_HANDLERS proves that no shard received it (the shard is
+   * between two owners), so only then is it sent once more, after a short pause; a timeout or any other
+   * failure may hide a decision already taken, and is answered, never re-sent.
+   */
+  private void decide(RoutingContext ctx, RateRequest request, String address, boolean mayRetry) {
     vertx.eventBus().<RateReply>request(address, request, delivery).onComplete(result -> {
       if (result.succeeded()) {
         sendDecision(ctx, request, result.result().body());
+      } else if (mayRetry && isNoHandlers(result.cause())) {
+        LOG.debug("Shard has no consumer, sending again in {} ms: address={}", SHARD_MOVE_RETRY_MILLIS, address);
+        vertx.setTimer(SHARD_MOVE_RETRY_MILLIS, id -> decide(ctx, request, address, false));
       } else {
         sendUnavailable(ctx, failureOf(result.cause()), result.cause().getMessage());
       }
     });
+  }
+
+  private static boolean isNoHandlers(Throwable cause) {
+    return cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
   }
 
   private void sendDecision(RoutingContext ctx, RateRequest request, RateReply reply) {
