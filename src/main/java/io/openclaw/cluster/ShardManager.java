@@ -1,13 +1,12 @@
 package io.openclaw.cluster;
 
 import io.openclaw.node.Addresses;
+import io.openclaw.node.BucketVerticle;
 import io.openclaw.node.NodeStatus;
-import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.spi.cluster.NodeListener;
-import io.vertx.core.spi.cluster.RegistrationInfo;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,46 +26,54 @@ import org.slf4j.LoggerFactory;
  * Keeps this node's share of the region's bucket shards deployed, following {@link ShardOwnership} as
  * members join and leave.
  *
- * <p>Hand-over. A shard must never have two consumers in the region, and must not stay without one for
- * longer than the move takes. On every membership change each node recomputes its shards from the member
- * list it sees. A node that loses a shard undeploys it at once; the consumer's unregistration removes it
- * from the cluster's subscription map before the undeploy completes. A node that gains a shard deploys it
- * only once that map shows no consumer for the shard's address anywhere, polling every 50 ms. The map is
- * checked rather than waiting a fixed delay because it shows the actual release: on a loaded machine that
- * can take longer than any delay one would pick, on an idle one far less. The releasing side never waits
- * for anybody, so the hand-over cannot deadlock. The gaining side waits at most 5 s: a consumer still
- * registered after that belongs to a node whose view of the membership is stuck, and the shard is taken
- * over anyway, with a warning, rather than left without an owner.
+ * <p>Hand-over. A shard must never have two deciding consumers in the region, and must not stay without
+ * one for longer than the move takes. On every membership change each node recomputes its shards from
+ * the member list it sees. A node that loses a shard releases it at once: its bucket verticle starts
+ * refusing new requests (the refusal tells the sender the request was not decided), the node removes its
+ * entry for the shard from the cluster's subscription map, waits 200 ms for the other nodes to learn of
+ * the change, and only then undeploys the verticle. The order matters: Vert.x drops, without any answer,
+ * a request that reaches a node whose consumer is already gone, and other nodes route with a copy of the
+ * map that lags by some milliseconds; a consumer that lingers and refuses turns those requests into quick
+ * retries instead of timeouts. A node that gains a shard deploys it only once the subscription map shows
+ * no consumer for the shard's address anywhere, polling every 50 ms. The map is checked rather than
+ * waiting a fixed delay because it shows the actual release: on a loaded machine that can take longer
+ * than any delay one would pick, on an idle one far less. The releasing side never waits for anybody, so
+ * the hand-over cannot deadlock. The gaining side waits at most 5 s: a consumer still registered after
+ * that belongs to a node whose view of the membership is stuck, and the shard is taken over anyway, with
+ * a warning, rather than left without an owner.
  *
  * <p>When a member dies and is dropped by Hazelcast, the cluster manager removes its registrations before
- * the listeners hear of it, so its shards are taken over without waiting. A member that stops in order
- * does not wait for that: it first announces on the event bus that it is leaving, every node drops it
- * from the member list it computes with, and it releases its shards while it is still a member, so they
- * are owned again within a poll interval instead of after Hazelcast notices the departure. An
- * announcement that is not followed by the departure is forgotten after a minute. While a shard has no
- * consumer, requests for it fail with NO_HANDLERS, which proves they were not delivered; the HTTP edge
- * retries those once and otherwise answers 503 with Retry-After.
+ * the listeners hear of it, so its shards are taken over without waiting (requests in flight to it time
+ * out and are answered 503). A member that stops in order does not wait for Hazelcast to notice: it
+ * first announces on the event bus that it is leaving, every node drops it from the member list it
+ * computes with, and it releases its shards as above while it is still a member, then keeps running until
+ * the subscription map shows them consumed elsewhere. An announcement that is not followed by the
+ * departure is forgotten after a minute. While a shard has no consumer at all, requests for it fail with
+ * NO_HANDLERS, which also proves they were not decided; the HTTP edge retries a request once after either
+ * proof and otherwise answers 503 with Retry-After.
  *
  * <p>All state is touched on this verticle's context only. A periodic check repairs whatever a lost event
  * or a failed deployment left behind.
  */
 public final class ShardManager extends VerticleBase implements NodeListener {
   private static final Logger LOG = LoggerFactory.getLogger(ShardManager.class);
-  static final long POLL_MILLIS = 50;
   static final long RELEASE_WAIT_MILLIS = 5_000;
+  static final long TAKE_OVER_WAIT_MILLIS = 3_000;
+  static final long UPDATE_SLACK_MILLIS = 200;
   static final long CHECK_PERIOD_MILLIS = 5_000;
   static final long LEAVING_FORGOTTEN_MILLIS = 60_000;
 
   private final ShardOwnership ownership;
   private final RegionClusterManager cluster;
-  private final IntFunction<Deployable> shardFactory;
+  private final IntFunction<BucketVerticle> shardFactory;
   private final NodeStatus status;
-  private final Map<Integer, String> deployments = new TreeMap<>();
+  private final Map<Integer, Deployment> deployments = new TreeMap<>();
   private final Set<Integer> acquiring = new HashSet<>();
   private final Map<String, Long> leaving = new HashMap<>();
+  private ShardConsumers consumers;
   private boolean stopped;
 
-  public ShardManager(int shards, RegionClusterManager cluster, IntFunction<Deployable> shardFactory,
+  public ShardManager(int shards, RegionClusterManager cluster, IntFunction<BucketVerticle> shardFactory,
       NodeStatus status) {
     this.ownership = new ShardOwnership(shards);
     this.cluster = cluster;
@@ -76,6 +83,7 @@ public final class ShardManager extends VerticleBase implements NodeListener {
 
   @Override
   public Future<?> start() {
+    consumers = new ShardConsumers(vertx, context, cluster);
     cluster.addMembershipListener(this);
     vertx.setPeriodic(CHECK_PERIOD_MILLIS, id -> periodicCheck());
     return vertx.eventBus().<String>consumer(Addresses.CLUSTER_LEAVING, notice -> memberLeaving(notice.body()))
@@ -92,17 +100,34 @@ public final class ShardManager extends VerticleBase implements NodeListener {
 
   /**
    * Tells the region this node is stopping and releases its shards while it is still a member, so that
-   * the others take them over at once; completes when they are released.
+   * the others take them over at once; completes when the others hold them (at most a few seconds).
    */
   public Future<Void> handOver() {
-    Promise<Void> released = Promise.promise();
+    Promise<Void> handedOver = Promise.promise();
     context.runOnContext(v -> {
       String self = cluster.getNodeId();
+      List<Integer> held = new ArrayList<>(deployments.keySet());
       vertx.eventBus().publish(Addresses.CLUSTER_LEAVING, self);
       leaving.put(self, System.nanoTime());
-      rebalance("this node is stopping").onComplete(released);
+      rebalance("this node is stopping")
+          .compose(released -> liveMembers().isEmpty() ? Future.succeededFuture() : awaitTakenOver(held))
+          .onComplete(handedOver);
     });
-    return released.future();
+    return handedOver.future();
+  }
+
+  /**
+   * Waits until the shards this node released have consumers elsewhere, then a little longer: other
+   * nodes learn of new consumers through the cluster's update events, and until they do they may still
+   * send to this node, which answers NO_HANDLERS (retried by the sender) only while it is running.
+   */
+  private Future<Void> awaitTakenOver(List<Integer> released) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TAKE_OVER_WAIT_MILLIS);
+    List<Future<?>> takenOver = new ArrayList<>();
+    for (int shard : released) {
+      takenOver.add(consumers.awaitUntil(shard, holders -> !holders.isEmpty(), deadline));
+    }
+    return Future.join(takenOver).transform(done -> vertx.timer(UPDATE_SLACK_MILLIS)).mapEmpty();
   }
 
   @Override
@@ -163,12 +188,20 @@ public final class ShardManager extends VerticleBase implements NodeListener {
   }
 
   private Future<Void> release(Collection<Integer> shards) {
-    List<Future<?>> undeployed = new ArrayList<>();
+    List<Future<?>> released = new ArrayList<>();
     for (int shard : shards) {
-      undeployed.add(vertx.undeploy(deployments.remove(shard)));
+      released.add(release(shard, deployments.remove(shard)));
     }
     publishStatus();
-    return Future.join(undeployed).mapEmpty();
+    return Future.join(released).mapEmpty();
+  }
+
+  /** Refuses new requests, leaves the subscription map, lets the others see it, then undeploys. */
+  private Future<Void> release(int shard, Deployment deployment) {
+    deployment.verticle().refuseRequests();
+    return consumers.withdraw(shard)
+        .transform(withdrawn -> vertx.timer(UPDATE_SLACK_MILLIS))
+        .transform(waited -> vertx.undeploy(deployment.id()));
   }
 
   private Future<Void> acquireAll(Collection<Integer> shards) {
@@ -192,34 +225,22 @@ public final class ShardManager extends VerticleBase implements NodeListener {
 
   /** Completes once no node in the region has a consumer for the shard, or when waiting is over. */
   private Future<Void> awaitRelease(int shard, long deadline) {
-    return consumersOf(shard).compose(holders -> {
-      if (holders.isEmpty() || stopped) {
-        return Future.succeededFuture();
-      }
-      if (System.nanoTime() - deadline > 0) {
+    return consumers.awaitUntil(shard, holders -> holders.isEmpty() || stopped, deadline).map(holders -> {
+      if (!holders.isEmpty() && !stopped) {
         LOG.warn("Shard {} still has a consumer on {} after {} ms, taking it over so that it keeps an owner",
             shard, holders, RELEASE_WAIT_MILLIS);
-        return Future.succeededFuture();
       }
-      return vertx.timer(POLL_MILLIS).compose(v -> awaitRelease(shard, deadline));
+      return null;
     });
-  }
-
-  private Future<List<String>> consumersOf(int shard) {
-    Promise<List<RegistrationInfo>> registrations = Promise.promise();
-    cluster.getRegistrations(Addresses.bucket(shard), registrations);
-    Promise<List<String>> onContext = Promise.promise();
-    registrations.future().onComplete(result -> context.runOnContext(v -> onContext.handle(
-        result.map(list -> list.stream().map(RegistrationInfo::nodeId).toList()))));
-    return onContext.future();
   }
 
   private Future<Void> deployIfStillOwned(int shard) {
     if (stopped || !ownsNow(shard)) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(shardFactory.apply(shard)).compose(id -> {
-      deployments.put(shard, id);
+    BucketVerticle verticle = shardFactory.apply(shard);
+    return vertx.deployVerticle(verticle).compose(id -> {
+      deployments.put(shard, new Deployment(id, verticle));
       publishStatus();
       return ownsNow(shard) ? Future.succeededFuture() : release(List.of(shard));
     });
@@ -240,6 +261,9 @@ public final class ShardManager extends VerticleBase implements NodeListener {
 
   private void publishStatus() {
     status.ownedShards(new ArrayList<>(deployments.keySet()));
+  }
+
+  private record Deployment(String id, BucketVerticle verticle) {
   }
 
   private static SortedSet<Integer> minus(Collection<Integer> from, Collection<Integer> removed) {

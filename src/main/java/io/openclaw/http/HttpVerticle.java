@@ -95,16 +95,17 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * Sends the request to its shard. Only NO_HANDLERS proves that no shard received it (the shard is
-   * between two owners), so only then is it sent once more, after a short pause; a timeout or any other
-   * failure may hide a decision already taken, and is answered, never re-sent.
+   * Sends the request to its shard. Two failures prove the request was not decided: NO_HANDLERS (no node
+   * had a consumer for the shard) and a refusal by a shard that is handing itself over to another node.
+   * Both happen while a shard moves, so then the request is sent once more after a short pause. A timeout
+   * or any other failure may hide a decision already taken, and is answered, never re-sent.
    */
   private void decide(RoutingContext ctx, RateRequest request, String address, boolean mayRetry) {
     vertx.eventBus().<RateReply>request(address, request, delivery).onComplete(result -> {
       if (result.succeeded()) {
         sendDecision(ctx, request, result.result().body());
-      } else if (mayRetry && isNoHandlers(result.cause())) {
-        LOG.debug("Shard has no consumer, sending again in {} ms: address={}", SHARD_MOVE_RETRY_MILLIS, address);
+      } else if (mayRetry && provesNotDecided(result.cause())) {
+        LOG.debug("Shard is moving, sending again in {} ms: address={}", SHARD_MOVE_RETRY_MILLIS, address);
         vertx.setTimer(SHARD_MOVE_RETRY_MILLIS, id -> decide(ctx, request, address, false));
       } else {
         sendUnavailable(ctx, failureOf(result.cause()), result.cause().getMessage());
@@ -112,8 +113,13 @@ public final class HttpVerticle extends VerticleBase {
     });
   }
 
-  private static boolean isNoHandlers(Throwable cause) {
-    return cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+  private static boolean provesNotDecided(Throwable cause) {
+    if (!(cause instanceof ReplyException reply)) {
+      return false;
+    }
+    return reply.failureType() == ReplyFailure.NO_HANDLERS
+        || reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+            && reply.failureCode() == RateFailure.SHARD_UNAVAILABLE.code();
   }
 
   private void sendDecision(RoutingContext ctx, RateRequest request, RateReply reply) {

@@ -33,6 +33,7 @@ public final class BucketVerticle extends VerticleBase {
 
   private Map<BucketKey, List<Message<RateRequest>>> pending = new LinkedHashMap<>();
   private boolean flushScheduled;
+  private volatile boolean refusing;
   private MessageConsumer<RateRequest> consumer;
 
   public BucketVerticle(int shard, OpenClawConfig config, BucketStore store, Mode mode) {
@@ -64,7 +65,19 @@ public final class BucketVerticle extends VerticleBase {
         .eventually(store::close);
   }
 
+  /**
+   * From now on, requests that arrive are refused with {@link RateFailure#SHARD_UNAVAILABLE}, which tells
+   * the sender they were not decided; the ones already accepted are still decided. Safe from any thread.
+   */
+  public void refuseRequests() {
+    refusing = true;
+  }
+
   private void enqueue(Message<RateRequest> message) {
+    if (refusing) {
+      message.fail(RateFailure.SHARD_UNAVAILABLE.code(), "shard " + shard + " is moving to another node");
+      return;
+    }
     pending.computeIfAbsent(message.body().key(), key -> new ArrayList<>(2)).add(message);
     if (!flushScheduled) {
       flushScheduled = true;
