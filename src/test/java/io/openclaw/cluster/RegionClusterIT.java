@@ -111,9 +111,16 @@ class RegionClusterIT {
   @Test
   @Order(4)
   void aRestartedNodeTakesItsShareOfTheShardsBack() throws Exception {
-    nodeC = region.start(3);
+    SteadyLoad load = new SteadyLoad(region, List.of(nodeA, nodeB));
+    load.start();
 
+    nodeC = region.start(3);
     eventually(Duration.ofSeconds(10), region::ownershipSettled);
+    load.stop();
+
+    LOG.info("Answers while shards moved to the restarted node: {} {}", load.statuses(), load.unavailable());
+    assertThat(load.failures()).as("requests that got no HTTP answer").isZero();
+    assertThat(load.statuses().keySet()).isSubsetOf(Set.of(200, 429, 503));
 
     List<String> members = nodeA.clusterManager().getNodes();
     Set<Integer> expected = new ShardOwnership(SHARDS).shardsOf(nodeC.clusterManager().getNodeId(), members);
