@@ -117,9 +117,9 @@ public final class ShardManager extends VerticleBase implements NodeListener {
   }
 
   /**
-   * Waits until the shards this node released have consumers elsewhere, then a little longer: other
-   * nodes learn of new consumers through the cluster's update events, and until they do they may still
-   * send to this node, which answers NO_HANDLERS (retried by the sender) only while it is running.
+   * Waits until the shards this node released have consumers elsewhere, then a moment for the update to
+   * reach every node's routing, so that the region is whole again before this node closes and its own
+   * HTTP edge, still serving meanwhile, forwards to the new owners rather than answering 503.
    */
   private Future<Void> awaitTakenOver(List<Integer> released) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TAKE_OVER_WAIT_MILLIS);
