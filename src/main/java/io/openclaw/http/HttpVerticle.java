@@ -34,7 +34,7 @@ public final class HttpVerticle extends VerticleBase {
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence RATELIMIT_POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
   private static final CharSequence RATELIMIT = HttpHeaders.createOptimized("RateLimit");
-  /** How long to wait before sending a request again whose shard had no consumer (it was moving). */
+  /** How long to wait before sending a request again whose shard was moving (no consumer, or a refusal). */
   static final long SHARD_MOVE_RETRY_MILLIS = 150;
 
   private final OpenClawConfig config;
