@@ -26,6 +26,7 @@ public final class ConfigLoader {
   public static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final Pattern REGION_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern HOST_PORT = Pattern.compile("[^\\s:]+:\\d{1,5}");
+  private static final Pattern CLUSTER_MEMBER = Pattern.compile("[^\\s:,]+(:\\d{1,5})?");
 
   private final Map<String, String> env;
 
@@ -186,8 +187,36 @@ public final class ConfigLoader {
     boolean enabled = section.bool("enabled", false);
     String hazelcast = section.string("hazelcast_config", "cluster/hazelcast.xml");
     long shards = section.integer("shards", 16, 1, 4096);
+    long port = section.integer("port", 5701, 1, 65535);
+    List<String> members = section.strings("members", List.of("127.0.0.1"));
     section.finish();
-    return new OpenClawConfig.Cluster(enabled, hazelcast, (int) shards);
+
+    port = envPort("OPENCLAW_CLUSTER_PORT", port);
+    if (port == 0) {
+      throw new ConfigException("environment variable OPENCLAW_CLUSTER_PORT must be a port number from 1, not 0");
+    }
+    String envMembers = env.get("OPENCLAW_CLUSTER_MEMBERS");
+    if (envMembers != null) {
+      members = List.of(envMembers.trim().split("\\s*,\\s*"));
+    }
+    checkMembers(section, members);
+    return new OpenClawConfig.Cluster(enabled, hazelcast, (int) shards, (int) port, List.copyOf(members));
+  }
+
+  private static void checkMembers(Section section, List<String> members) {
+    if (members.isEmpty() || members.size() == 1 && members.get(0).isEmpty()) {
+      throw section.invalid("members", "must name at least one member host (e.g. 127.0.0.1 or 10.0.0.5:5701)");
+    }
+    for (String member : members) {
+      if (!CLUSTER_MEMBER.matcher(member).matches() || member.contains(":") && !validPort(member)) {
+        throw section.invalid("members", "entries must look like host or host:port, not '" + member + "'");
+      }
+    }
+  }
+
+  private static boolean validPort(String hostPort) {
+    int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+    return port >= 1 && port <= 65535;
   }
 
   private OpenClawConfig.Metrics metrics(Section section) {

@@ -47,7 +47,11 @@ public record OpenClawConfig(
   public record Failover(long graceWindowSeconds, BigDecimal localCapacityRatio, long retryAfterSeconds) {
   }
 
-  public record Cluster(boolean enabled, String hazelcastConfig, int shards) {
+  /**
+   * The region's Vert.x cluster: whether this node joins one, the Hazelcast file it starts from, the number
+   * of bucket shards, this member's Hazelcast port (auto-incremented when taken) and the TCP-IP members.
+   */
+  public record Cluster(boolean enabled, String hazelcastConfig, int shards, int port, List<String> members) {
   }
 
   public record Metrics(boolean enabled) {
@@ -61,7 +65,10 @@ public record OpenClawConfig(
     String store = sync.enabled()
         ? "global store " + sync.backend() + " " + String.join(",", sync.clusterNodes())
         : "standalone, sync disabled";
-    String topology = cluster.enabled() ? "clustered (" + cluster.hazelcastConfig() + ")" : "single node";
+    String topology = cluster.enabled()
+        ? "clustered (" + cluster.hazelcastConfig() + ", hazelcast port " + cluster.port() + ", members "
+            + String.join(",", cluster.members()) + ")"
+        : "single node";
     return String.format("region=%s node=%s %s, %s, shards=%d, http=%s:%d, default bucket capacity=%d refill_rate=%s,"
         + " services=%s", region, node, store, topology, cluster.shards(), http.host(), http.port(),
         buckets.defaults().capacity(), buckets.defaults().refillRate().toPlainString(), buckets.services().keySet());

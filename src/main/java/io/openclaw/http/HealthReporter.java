@@ -36,7 +36,10 @@ public final class HealthReporter {
 
   private Status shardStatus() {
     int owned = status.shardsOwned();
-    JsonObject data = new JsonObject().put("owned", owned).put("total", config.cluster().shards());
+    JsonObject data = new JsonObject()
+        .put("owned", owned)
+        .put("total", config.cluster().shards())
+        .put("shards", new JsonArray(status.ownedShards()));
     return config.cluster().enabled() || owned == config.cluster().shards() ? Status.OK(data) : Status.KO(data);
   }
 

@@ -35,6 +35,8 @@ public final class HttpVerticle extends VerticleBase {
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence RATELIMIT_POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
   private static final CharSequence RATELIMIT = HttpHeaders.createOptimized("RateLimit");
+  /** How long to wait before sending a request again whose shard was moving (no consumer, or a refusal). */
+  static final long SHARD_MOVE_RETRY_MILLIS = 150;
 
   private final OpenClawConfig config;
   private final Handler<RoutingContext> healthHandler;
@@ -99,9 +101,23 @@ public final class HttpVerticle extends VerticleBase {
     String address = Addresses.bucket(request.key().shard(config.cluster().shards()));
     Mode modeAtSend = metrics.nodeMode();
 
+    decide(ctx, request, address, modeAtSend, true);
+  }
+
+  /**
+   * Sends the request to its shard. Two failures prove the request was not decided: NO_HANDLERS (no node
+   * had a consumer for the shard) and a refusal by a shard that is handing itself over to another node.
+   * Both happen while a shard moves, so then the request is sent once more after a short pause. A timeout
+   * or any other failure may hide a decision already taken, and is answered, never re-sent.
+   */
+  private void decide(RoutingContext ctx, RateRequest request, String address, Mode modeAtSend,
+      boolean mayRetry) {
     vertx.eventBus().<RateReply>request(address, request, delivery).onComplete(result -> {
       if (result.succeeded()) {
         sendDecision(ctx, request, result.result().body());
+      } else if (mayRetry && provesNotDecided(result.cause())) {
+        LOG.debug("Shard is moving, sending again in {} ms: address={}", SHARD_MOVE_RETRY_MILLIS, address);
+        vertx.setTimer(SHARD_MOVE_RETRY_MILLIS, id -> decide(ctx, request, address, modeAtSend, false));
       } else {
         sendFailure(ctx, request.service(), modeAtSend, result.cause());
       }
@@ -114,6 +130,15 @@ public final class HttpVerticle extends VerticleBase {
       metrics.unavailable(service, modeAtSend);
     }
     sendUnavailable(ctx, failure, cause.getMessage());
+  }
+
+  private static boolean provesNotDecided(Throwable cause) {
+    if (!(cause instanceof ReplyException reply)) {
+      return false;
+    }
+    return reply.failureType() == ReplyFailure.NO_HANDLERS
+        || reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+            && reply.failureCode() == RateFailure.SHARD_UNAVAILABLE.code();
   }
 
   private void sendDecision(RoutingContext ctx, RateRequest request, RateReply reply) {

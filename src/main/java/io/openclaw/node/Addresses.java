@@ -6,6 +6,8 @@ public final class Addresses {
   public static final String BUCKET_PREFIX = "openclaw.bucket.";
   public static final String SYNC_FAILURE = "openclaw.sync_failure";
   public static final String SYNC_RECOVERED = "openclaw.sync_recovered";
+  /** A member of the region announces, with its node id, that it is stopping and hands its shards over. */
+  public static final String CLUSTER_LEAVING = "openclaw.cluster.leaving";
 
   private static final String[] BUCKETS = new String[4096];
 

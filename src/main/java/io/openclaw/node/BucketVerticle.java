@@ -33,6 +33,7 @@ public final class BucketVerticle extends VerticleBase {
 
   private Map<BucketKey, List<Message<RateRequest>>> pending = new LinkedHashMap<>();
   private boolean flushScheduled;
+  private volatile boolean refusing;
   private MessageConsumer<RateRequest> consumer;
 
   public BucketVerticle(int shard, OpenClawConfig config, BucketStore store, Mode mode) {
@@ -53,12 +54,30 @@ public final class BucketVerticle extends VerticleBase {
     return consumer.completion();
   }
 
+  /**
+   * Stops taking requests, then decides the ones already queued before the store closes: a shard that
+   * moves to another node answers everything it accepted.
+   */
   @Override
   public Future<?> stop() {
-    return consumer.unregister().eventually(store::close);
+    return consumer.unregister()
+        .transform(unregistered -> drain())
+        .eventually(store::close);
+  }
+
+  /**
+   * From now on, requests that arrive are refused with {@link RateFailure#SHARD_UNAVAILABLE}, which tells
+   * the sender they were not decided; the ones already accepted are still decided. Safe from any thread.
+   */
+  public void refuseRequests() {
+    refusing = true;
   }
 
   private void enqueue(Message<RateRequest> message) {
+    if (refusing) {
+      message.fail(RateFailure.SHARD_UNAVAILABLE.code(), "shard " + shard + " is moving to another node");
+      return;
+    }
     pending.computeIfAbsent(message.body().key(), key -> new ArrayList<>(2)).add(message);
     if (!flushScheduled) {
       flushScheduled = true;
@@ -67,20 +86,31 @@ public final class BucketVerticle extends VerticleBase {
   }
 
   private void flush() {
+    takePending().forEach(this::decide);
+  }
+
+  /** Decides the queued requests; completes when every one of them has been answered. */
+  private Future<Void> drain() {
+    List<Future<?>> decided = new ArrayList<>();
+    takePending().forEach((key, messages) -> decided.add(decide(key, messages)));
+    return Future.join(decided).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  private Map<BucketKey, List<Message<RateRequest>>> takePending() {
     Map<BucketKey, List<Message<RateRequest>>> batch = pending;
     pending = new LinkedHashMap<>();
     flushScheduled = false;
-    batch.forEach(this::decide);
+    return batch;
   }
 
-  private void decide(BucketKey key, List<Message<RateRequest>> messages) {
+  private Future<?> decide(BucketKey key, List<Message<RateRequest>> messages) {
     long[] tokens = new long[messages.size()];
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = messages.get(i).body().tokens();
     }
     BucketPolicy policy = buckets.policyFor(key.service());
 
-    store.decide(key, policy, tokens).onComplete(result -> reply(messages, result));
+    return store.decide(key, policy, tokens).onComplete(result -> reply(messages, result));
   }
 
   private void reply(List<Message<RateRequest>> messages, AsyncResult<List<Decision>> result) {

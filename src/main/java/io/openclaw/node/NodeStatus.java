@@ -1,5 +1,6 @@
 package io.openclaw.node;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -17,7 +18,7 @@ public final class NodeStatus {
 
   private final AtomicReference<Mode> mode;
   private final AtomicReference<Redis> redis = new AtomicReference<>(Redis.DISABLED);
-  private volatile int shardsOwned;
+  private volatile List<Integer> ownedShards = List.of();
 
   public NodeStatus(Mode initialMode) {
     this.mode = new AtomicReference<>(initialMode);
@@ -40,10 +41,24 @@ public final class NodeStatus {
   }
 
   public int shardsOwned() {
-    return shardsOwned;
+    return ownedShards.size();
   }
 
+  /** Records that this node owns shards {@code 0..count-1}, as a single node owns them all. */
   public void shardsOwned(int count) {
-    shardsOwned = count;
+    Integer[] shards = new Integer[count];
+    for (int i = 0; i < count; i++) {
+      shards[i] = i;
+    }
+    ownedShards = List.of(shards);
+  }
+
+  /** The shards this node owns right now, in ascending order. */
+  public List<Integer> ownedShards() {
+    return ownedShards;
+  }
+
+  public void ownedShards(List<Integer> shards) {
+    ownedShards = List.copyOf(shards);
   }
 }

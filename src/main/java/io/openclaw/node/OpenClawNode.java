@@ -1,5 +1,9 @@
 package io.openclaw.node;
 
+import io.openclaw.cluster.HazelcastSettings;
+import io.openclaw.cluster.RegionClusterManager;
+import io.openclaw.cluster.ShardManager;
+import io.openclaw.config.ConfigException;
 import io.openclaw.config.OpenClawConfig;
 import io.openclaw.http.HealthReporter;
 import io.openclaw.http.HttpVerticle;
@@ -9,36 +13,62 @@ import io.openclaw.store.LocalBucketStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One running OpenClaw node: its Vert.x instance and the verticles of the configured topology. */
 public final class OpenClawNode {
   private static final Logger LOG = LoggerFactory.getLogger(OpenClawNode.class);
+  private static final long HAND_OVER_TIMEOUT_SECONDS = 5;
 
   private final OpenClawConfig config;
   private final Vertx vertx;
+  private final RegionClusterManager clusterManager;
   private final NodeStatus status;
   private final NodeMetrics nodeMetrics;
   private final Metrics metrics;
+  private ShardManager shardManager;
   private HttpVerticle http;
 
-  private OpenClawNode(OpenClawConfig config, Vertx vertx, NodeMetrics nodeMetrics) {
+  private OpenClawNode(OpenClawConfig config, Vertx vertx, RegionClusterManager clusterManager,
+      NodeMetrics nodeMetrics) {
     this.config = config;
     this.vertx = vertx;
+    this.clusterManager = clusterManager;
     this.status = new NodeStatus(config.sync().enabled() ? Mode.GLOBAL : Mode.STANDALONE);
     this.nodeMetrics = nodeMetrics;
     this.metrics = nodeMetrics.serviceMetrics(status);
   }
 
-  /** Starts a node; the future fails if any part cannot start, after the parts already started are stopped. */
+  /**
+   * Starts a node; with {@code cluster.enabled} it first joins its region's cluster. The future fails if
+   * any part cannot start, after the parts already started are stopped.
+   */
   public static Future<OpenClawNode> start(OpenClawConfig config) {
     NodeMetrics nodeMetrics = NodeMetrics.create(config);
-    Vertx vertx = nodeMetrics.vertxBuilder(Vertx.builder(), vertxOptions(config)).build();
-    OpenClawNode node = new OpenClawNode(config, vertx, nodeMetrics);
+    VertxBuilder builder = nodeMetrics.vertxBuilder(Vertx.builder(), vertxOptions(config));
+    if (!config.cluster().enabled()) {
+      return start(config, builder.build(), null, nodeMetrics);
+    }
+    RegionClusterManager clusterManager;
+    try {
+      clusterManager = new RegionClusterManager(HazelcastSettings.build(config));
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    LOG.info("Joining the cluster of region {} as {}", config.region(), HazelcastSettings.clusterName(config.region()));
+    return builder.withClusterManager(clusterManager).buildClustered()
+        .compose(vertx -> start(config, vertx, clusterManager, nodeMetrics));
+  }
+
+  private static Future<OpenClawNode> start(OpenClawConfig config, Vertx vertx, RegionClusterManager cluster,
+      NodeMetrics nodeMetrics) {
+    OpenClawNode node = new OpenClawNode(config, vertx, cluster, nodeMetrics);
     return node.deploy()
         .map(node)
         .onSuccess(n -> LOG.info("OpenClaw node started: {}", config.summary()))
@@ -57,7 +87,11 @@ public final class OpenClawNode {
     return deployShards().compose(v -> deployHttp(health));
   }
 
-  private Future<Void> deployShards() {
+  private Future<?> deployShards() {
+    if (clusterManager != null) {
+      shardManager = new ShardManager(config.cluster().shards(), clusterManager, this::newShard, status);
+      return vertx.deployVerticle(shardManager);
+    }
     List<Future<String>> deployments = new ArrayList<>();
     for (int shard = 0; shard < config.cluster().shards(); shard++) {
       deployments.add(vertx.deployVerticle(newShard(shard)));
@@ -92,6 +126,11 @@ public final class OpenClawNode {
     return vertx;
   }
 
+  /** The region's cluster manager, or null when this node runs alone. */
+  public RegionClusterManager clusterManager() {
+    return clusterManager;
+  }
+
   public NodeStatus status() {
     return status;
   }
@@ -106,9 +145,16 @@ public final class OpenClawNode {
     return http.actualPort();
   }
 
+  /** Stops the node; a clustered node first hands its shards over to the rest of the region. */
   public Future<Void> stop() {
     LOG.info("OpenClaw node stopping: region={} node={}", config.region(), config.node());
-    return closeVertx();
+    Future<Void> handedOver = shardManager == null
+        ? Future.succeededFuture()
+        : shardManager.handOver().timeout(HAND_OVER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return handedOver
+        .onFailure(e -> LOG.warn("Shard hand-over did not finish, stopping anyway: {}", e.toString()))
+        .transform(ignored -> closeVertx())
+        .onSuccess(v -> LOG.info("OpenClaw node stopped: region={} node={}", config.region(), config.node()));
   }
 
   private Future<Void> closeVertx() {
