@@ -1,5 +1,6 @@
 package io.openclaw.http;
 
+import io.openclaw.bucket.BucketPolicy;
 import io.openclaw.config.OpenClawConfig;
 import io.openclaw.metrics.Metrics;
 import io.openclaw.node.Addresses;
@@ -21,7 +22,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +47,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Metrics metrics;
   private final RateRequestParser parser;
   private final DeliveryOptions delivery;
-  private final ConcurrentHashMap<String, PolicyView> globalViews = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, PolicyView> localViews = new ConcurrentHashMap<>();
+  private final Map<Mode, Map<String, PolicyView>> views = new EnumMap<>(Mode.class);
   private final String retryAfterSeconds;
   private HttpServer server;
 
@@ -63,6 +65,9 @@ public final class HttpVerticle extends VerticleBase {
     this.parser = new RateRequestParser(config.buckets());
     this.delivery = new DeliveryOptions().setSendTimeout(2 * config.sync().timeoutMillis() + 2000);
     this.retryAfterSeconds = Long.toString(config.failover().retryAfterSeconds());
+    for (Mode mode : Mode.values()) {
+      views.put(mode, new HashMap<>());
+    }
   }
 
   @Override
@@ -144,17 +149,6 @@ public final class HttpVerticle extends VerticleBase {
   private void sendDecision(RoutingContext ctx, RateRequest request, RateReply reply) {
     PolicyView view = view(request.service(), reply.mode());
     metrics.decided(request.service(), reply.allowed(), reply.mode(), reply.remainingTokens(), view.capacity());
-    JsonObject body = new JsonObject()
-        .put("allowed", reply.allowed())
-        .put("service", request.service())
-        .put("client_id", request.clientId())
-        .put("remaining_tokens", reply.remainingTokens())
-        .put("capacity", view.capacity())
-        .put("refill_rate", view.refillRate())
-        .put("retry_after_ms", reply.retryAfterMillis())
-        .put("reset_after_ms", reply.resetAfterMillis())
-        .put("mode", reply.mode().label())
-        .put("region", config.region());
 
     HttpServerResponse response = ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
@@ -163,18 +157,32 @@ public final class HttpVerticle extends VerticleBase {
     if (!reply.allowed()) {
       response.setStatusCode(429);
       if (reply.retryAfterMillis() >= 0) {
-        response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (reply.retryAfterMillis() + 999) / 1000)));
+        long seconds = Math.max(1, (reply.retryAfterMillis() + 999) / 1000);
+        response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
       }
     }
-    response.end(body.toBuffer());
+    response.end(view.body(request.clientId(), reply));
   }
 
+  /**
+   * The rendered view of a service in a mode. Views of configured services are kept; a service a client
+   * invents is rendered afresh each time, so clients cannot grow this cache.
+   */
   private PolicyView view(String service, Mode mode) {
-    if (mode == Mode.LOCAL) {
-      return localViews.computeIfAbsent(service, name -> PolicyView.of(name,
-          config.buckets().policyFor(name).scaled(config.failover().localCapacityRatio())));
+    Map<String, PolicyView> cached = views.get(mode);
+    PolicyView view = cached.get(service);
+    if (view != null) {
+      return view;
     }
-    return globalViews.computeIfAbsent(service, name -> PolicyView.of(name, config.buckets().policyFor(name)));
+    BucketPolicy policy = config.buckets().policyFor(service);
+    if (mode == Mode.LOCAL) {
+      policy = policy.scaled(config.failover().localCapacityRatio());
+    }
+    view = PolicyView.of(service, policy, mode, config.region());
+    if (config.buckets().isConfigured(service) || service.equals(RateRequestParser.DEFAULT_SERVICE)) {
+      cached.put(service, view);
+    }
+    return view;
   }
 
   private static RateFailure failureOf(Throwable cause) {

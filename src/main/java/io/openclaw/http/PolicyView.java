@@ -1,21 +1,67 @@
 package io.openclaw.http;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.openclaw.bucket.BucketPolicy;
+import io.openclaw.node.Mode;
+import io.openclaw.node.RateReply;
+import io.vertx.core.buffer.Buffer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 
 /**
- * How one bucket policy is shown to clients: JSON numbers and the IETF {@code RateLimit-Policy} field,
- * rendered once per service and mode rather than per request.
+ * How one service's bucket is shown to clients in one mode: the IETF {@code RateLimit-Policy} field and the
+ * constant parts of the JSON answer, rendered once rather than per request. Only the client id (escaped by
+ * Jackson) and the numbers of each decision are written per request.
  */
-record PolicyView(String service, long capacity, Number refillRate, String policyHeader) {
+final class PolicyView {
+  private static final byte[] ALLOWED = bytes("{\"allowed\":true,\"service\":\"");
+  private static final byte[] DENIED = bytes("{\"allowed\":false,\"service\":\"");
+  private static final byte[] CLIENT_ID = bytes("\",\"client_id\":\"");
+  private static final byte[] REMAINING = bytes("\",\"remaining_tokens\":");
+  private static final byte[] RETRY_AFTER = bytes(",\"retry_after_ms\":");
+  private static final byte[] RESET_AFTER = bytes(",\"reset_after_ms\":");
 
-  static PolicyView of(String service, BucketPolicy policy) {
-    Number rate = policy.refillRate().scale() <= 0 ? (Number) policy.refillRate().longValueExact()
-        : (Number) policy.refillRate().doubleValue();
-    StringBuilder header = new StringBuilder().append('"').append(service).append("\";q=").append(policy.capacity());
-    if (policy.refills()) {
-      header.append(";w=").append(Math.max(1, policy.fullRefillSeconds()));
-    }
-    return new PolicyView(service, policy.capacity(), rate, header.toString());
+  private final String service;
+  private final long capacity;
+  private final String policyHeader;
+  private final byte[] serviceName;
+  private final byte[] limits;
+  private final byte[] tail;
+
+  private PolicyView(String service, BucketPolicy policy, Mode mode, String region) {
+    this.service = service;
+    this.capacity = policy.capacity();
+    this.policyHeader = policyHeader(service, policy);
+    this.serviceName = bytes(service);
+    this.limits = bytes(",\"capacity\":" + capacity + ",\"refill_rate\":" + number(policy.refillRate()));
+    this.tail = bytes(",\"mode\":\"" + mode.label() + "\",\"region\":\"" + region + "\"}");
+  }
+
+  /** The view of a service; the service name and region are plain identifiers, so need no escaping. */
+  static PolicyView of(String service, BucketPolicy policy, Mode mode, String region) {
+    return new PolicyView(service, policy, mode, region);
+  }
+
+  long capacity() {
+    return capacity;
+  }
+
+  String policyHeader() {
+    return policyHeader;
+  }
+
+  /** The JSON answer, e.g. {@code {"allowed":true,"service":"search","client_id":"abc",...}}. */
+  Buffer body(String clientId, RateReply reply) {
+    byte[] escapedClient = JsonStringEncoder.getInstance().quoteAsUTF8(clientId);
+    Buffer body = Buffer.buffer(200 + escapedClient.length)
+        .appendBytes(reply.allowed() ? ALLOWED : DENIED)
+        .appendBytes(serviceName)
+        .appendBytes(CLIENT_ID)
+        .appendBytes(escapedClient)
+        .appendBytes(REMAINING);
+    appendLong(body, reply.remainingTokens()).appendBytes(limits).appendBytes(RETRY_AFTER);
+    appendLong(body, reply.retryAfterMillis()).appendBytes(RESET_AFTER);
+    return appendLong(body, reply.resetAfterMillis()).appendBytes(tail);
   }
 
   /** The IETF {@code RateLimit} field: remaining tokens and whole seconds until the bucket is full. */
@@ -25,5 +71,26 @@ record PolicyView(String service, long capacity, Number refillRate, String polic
       header.append(";t=").append((resetAfterMillis + 999) / 1000);
     }
     return header.toString();
+  }
+
+  private static String policyHeader(String service, BucketPolicy policy) {
+    StringBuilder header = new StringBuilder().append('"').append(service).append("\";q=").append(policy.capacity());
+    if (policy.refills()) {
+      header.append(";w=").append(Math.max(1, policy.fullRefillSeconds()));
+    }
+    return header.toString();
+  }
+
+  private static String number(BigDecimal value) {
+    return value.stripTrailingZeros().scale() <= 0 ? value.toBigInteger().toString()
+        : value.stripTrailingZeros().toPlainString();
+  }
+
+  private static Buffer appendLong(Buffer buffer, long value) {
+    return buffer.appendString(Long.toString(value));
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -1,20 +1,29 @@
 package io.openclaw.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.openclaw.config.ConfigLoader;
 import io.openclaw.config.OpenClawConfig;
 import io.openclaw.node.RateRequest;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Turns the body of {@code POST /v1/rate} into a {@link RateRequest}, or says exactly what is wrong. */
 public final class RateRequestParser {
   public static final int MAX_CLIENT_ID_BYTES = 256;
   public static final String DEFAULT_SERVICE = "default";
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final List<String> FIELDS = List.of("client_id", "tokens", "service");
+  private static final int CLIENT_ID = 0;
+  private static final int TOKENS = 1;
+  private static final int SERVICE = 2;
+  private static final Object NOT_A_SCALAR = new Object();
 
   private final OpenClawConfig.Buckets buckets;
 
@@ -24,11 +33,11 @@ public final class RateRequestParser {
 
   public RateRequest parse(String contentType, Buffer body) {
     checkContentType(contentType);
-    JsonObject json = object(body);
+    Object[] values = fields(body);
 
-    String service = service(json.getValue("service"));
-    String clientId = clientId(json.getValue("client_id"));
-    long tokens = tokens(json.getValue("tokens"), service);
+    String service = service(values[SERVICE]);
+    String clientId = clientId(values[CLIENT_ID]);
+    long tokens = tokens(values[TOKENS], service);
     return new RateRequest(service, clientId, tokens);
   }
 
@@ -44,20 +53,47 @@ public final class RateRequestParser {
     }
   }
 
-  private static JsonObject object(Buffer body) {
+  /**
+   * Reads the three fields with Jackson's streaming parser: no tree is built for a body that is read once.
+   * Each value comes back as the tree would hold it (String, Integer, Long, BigInteger, Double), or as
+   * {@link #NOT_A_SCALAR} for an object, array or boolean, which every field rejects.
+   */
+  private static Object[] fields(Buffer body) {
     if (body == null || body.length() == 0) {
       throw invalid("invalid_json", "request body is empty; send a JSON object such as {\"client_id\": \"abc\"}");
     }
-    Object value;
-    try {
-      value = Json.decodeValue(body);
-    } catch (DecodeException e) {
+    Object[] values = new Object[3];
+    try (JsonParser parser = JSON.createParser(body.getBytes())) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw invalid("invalid_json", "request body must be a JSON object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        int field = FIELDS.indexOf(parser.currentName());
+        Object value = value(parser, parser.nextToken());
+        if (field >= 0) {
+          values[field] = value;
+        }
+      }
+      if (parser.nextToken() != null) {
+        throw invalid("invalid_json", "request body is not valid JSON: content after the object");
+      }
+    } catch (IOException e) {
       throw invalid("invalid_json", "request body is not valid JSON");
     }
-    if (!(value instanceof JsonObject object)) {
-      throw invalid("invalid_json", "request body must be a JSON object");
-    }
-    return object;
+    return values;
+  }
+
+  private static Object value(JsonParser parser, JsonToken token) throws IOException {
+    return switch (token) {
+      case VALUE_STRING -> parser.getText();
+      case VALUE_NUMBER_INT -> parser.getNumberValue();
+      case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+      case VALUE_NULL -> null;
+      default -> {
+        parser.skipChildren();
+        yield NOT_A_SCALAR;
+      }
+    };
   }
 
   private static String service(Object value) {

@@ -90,6 +90,25 @@ class RateRequestParserTest {
   }
 
   @Test
+  void rejectsContentAfterTheObject() {
+    assertThat(rejected(null, "{\"client_id\": \"a\"} {\"client_id\": \"b\"}").error()).isEqualTo("invalid_json");
+    assertThat(rejected(null, "{\"client_id\": \"a\"} x").error()).isEqualTo("invalid_json");
+  }
+
+  @Test
+  void ignoresUnknownFieldsOfAnyShape() {
+    RateRequest request = parse("{\"trace\": {\"id\": [1, 2]}, \"client_id\": \"a\", \"tokens\": 3, \"x\": null}");
+
+    assertThat(request).isEqualTo(new RateRequest("default", "a", 3));
+  }
+
+  @Test
+  void rejectsNestedValuesInKnownFields() {
+    assertThat(rejected(null, "{\"client_id\": {\"a\": 1}}").error()).isEqualTo("invalid_client_id");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": [1]}").error()).isEqualTo("invalid_tokens");
+  }
+
+  @Test
   void rejectsOtherMediaTypesWith415() {
     assertThat(rejected("text/plain", "{\"client_id\": \"a\"}").status()).isEqualTo(415);
     assertThat(parser.parse("application/json; charset=utf-8", Buffer.buffer("{\"client_id\": \"a\"}")).clientId())
