@@ -126,8 +126,9 @@ public final class ConfigLoader {
     }
     long timeout = section.integer("timeout_ms", 250, 1, 60_000);
     long lagMax = section.integer("replication_lag_max_ms", 100, 1, 60_000);
+    long threshold = section.integer("failure_threshold", 3, 1, 1000);
     section.finish();
-    return new OpenClawConfig.Sync(enabled, backend, List.copyOf(nodes), timeout, lagMax);
+    return new OpenClawConfig.Sync(enabled, backend, List.copyOf(nodes), timeout, lagMax, (int) threshold);
   }
 
   private OpenClawConfig.Buckets buckets(Section bucket, Section services) {
@@ -145,11 +146,15 @@ public final class ConfigLoader {
       if (!SERVICE_NAME.matcher(name).matches()) {
         throw services.invalid(name, "is not a valid service name (1-64 letters, digits, '.', '-' or '_')");
       }
+      if (name.equals(OpenClawConfig.Buckets.PROBE_SERVICE)) {
+        throw services.invalid(name, "is reserved for the cross-region check (openclaw verify-sync)");
+      }
       Section service = services.section(name);
       byService.put(name, policy(service, defaults.capacity(), defaults.refillRate(), defaults.graceRatio()));
       service.finish();
     }
     services.finish();
+    byService.put(OpenClawConfig.Buckets.PROBE_SERVICE, OpenClawConfig.Buckets.PROBE_POLICY);
     return new OpenClawConfig.Buckets(keyPrefix, defaults, Map.copyOf(byService));
   }
 

@@ -20,12 +20,25 @@ public record OpenClawConfig(
   public record Http(String host, int port, int bodyLimitBytes, int eventLoops) {
   }
 
+  /**
+   * The global store. {@code failureThreshold} is how many Redis round trips in a row must fail (error, closed
+   * connection or slower than {@code timeoutMillis}) before the node decides locally.
+   */
   public record Sync(boolean enabled, String backend, List<String> clusterNodes, long timeoutMillis,
-      long replicationLagMaxMillis) {
+      long replicationLagMaxMillis, int failureThreshold) {
   }
 
   /** The default bucket and the per-service ones; a service without an entry gets the default. */
   public record Buckets(String keyPrefix, BucketPolicy defaults, Map<String, BucketPolicy> services) {
+    /**
+     * A built-in service for checking that regions agree: a large bucket that never refills, so what one region
+     * spends is seen exactly by the others however long the check takes. Its buckets expire after
+     * {@link #PROBE_TTL_MILLIS}.
+     */
+    public static final String PROBE_SERVICE = "openclaw-probe";
+    public static final BucketPolicy PROBE_POLICY = BucketPolicy.of(1_000_000, BigDecimal.ZERO, BigDecimal.ZERO);
+    public static final long PROBE_TTL_MILLIS = 600_000;
+
     public BucketPolicy policyFor(String service) {
       return services.getOrDefault(service, defaults);
     }
@@ -60,6 +73,10 @@ public record OpenClawConfig(
   public record Logging(String format, String level) {
   }
 
+  private List<String> configuredServices() {
+    return buckets.services().keySet().stream().filter(name -> !name.equals(Buckets.PROBE_SERVICE)).sorted().toList();
+  }
+
   /** One line that says what this node runs, for the start-up log. */
   public String summary() {
     String store = sync.enabled()
@@ -71,6 +88,6 @@ public record OpenClawConfig(
         : "single node";
     return String.format("region=%s node=%s %s, %s, shards=%d, http=%s:%d, default bucket capacity=%d refill_rate=%s,"
         + " services=%s", region, node, store, topology, cluster.shards(), http.host(), http.port(),
-        buckets.defaults().capacity(), buckets.defaults().refillRate().toPlainString(), buckets.services().keySet());
+        buckets.defaults().capacity(), buckets.defaults().refillRate().toPlainString(), configuredServices());
   }
 }
