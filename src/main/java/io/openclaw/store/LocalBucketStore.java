@@ -87,6 +87,11 @@ public final class LocalBucketStore implements BucketStore {
     return evicted;
   }
 
+  /** Forgets every bucket. */
+  public void clear() {
+    buckets.clear();
+  }
+
   public int size() {
     return buckets.size();
   }
