@@ -4,6 +4,8 @@ package io.openclaw.node;
 public final class Addresses {
   /** Prefix of the per-shard addresses; shard k listens on {@code openclaw.bucket.k}. */
   public static final String BUCKET_PREFIX = "openclaw.bucket.";
+  /** Node-local: the failover verticle asks shard k to charge its journal on {@code openclaw.reconcile.k}. */
+  public static final String RECONCILE_PREFIX = "openclaw.reconcile.";
   public static final String SYNC_FAILURE = "openclaw.sync_failure";
   public static final String SYNC_RECOVERED = "openclaw.sync_recovered";
   /** A member of the region announces, with its node id, that it is stopping and hands its shards over. */
@@ -18,6 +20,10 @@ public final class Addresses {
   }
 
   private Addresses() {
+  }
+
+  public static String reconcile(int shard) {
+    return RECONCILE_PREFIX + shard;
   }
 
   public static String bucket(int shard) {

@@ -5,11 +5,17 @@ import io.openclaw.cluster.RegionClusterManager;
 import io.openclaw.cluster.ShardManager;
 import io.openclaw.config.ConfigException;
 import io.openclaw.config.OpenClawConfig;
+import io.openclaw.failover.FailoverState;
+import io.openclaw.failover.FailoverStore;
+import io.openclaw.failover.FailoverVerticle;
 import io.openclaw.http.HealthReporter;
 import io.openclaw.http.HttpVerticle;
 import io.openclaw.metrics.Metrics;
 import io.openclaw.metrics.NodeMetrics;
 import io.openclaw.store.LocalBucketStore;
+import io.openclaw.store.RedisBucketStore;
+import io.openclaw.store.SyncObserver;
+import io.openclaw.sync.RedisClients;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,6 +38,7 @@ public final class OpenClawNode {
   private final NodeStatus status;
   private final NodeMetrics nodeMetrics;
   private final Metrics metrics;
+  private final FailoverState failover;
   private ShardManager shardManager;
   private HttpVerticle http;
 
@@ -43,6 +50,7 @@ public final class OpenClawNode {
     this.status = new NodeStatus(config.sync().enabled() ? Mode.GLOBAL : Mode.STANDALONE);
     this.nodeMetrics = nodeMetrics;
     this.metrics = nodeMetrics.serviceMetrics(status);
+    this.failover = config.sync().enabled() ? new FailoverState(status, config.sync().failureThreshold()) : null;
   }
 
   /**
@@ -84,7 +92,7 @@ public final class OpenClawNode {
     HealthReporter health = new HealthReporter(vertx, config, status);
     metrics.startUtilizationWindow(vertx);
 
-    return deployShards().compose(v -> deployHttp(health));
+    return deploySync(health).compose(v -> deployShards()).compose(v -> deployHttp(health));
   }
 
   private Future<?> deployShards() {
@@ -101,8 +109,33 @@ public final class OpenClawNode {
 
   /** The verticle that owns one shard, with the store this node's configuration asks for. */
   BucketVerticle newShard(int shard) {
-    LocalBucketStore store = new LocalBucketStore(LocalBucketStore.monotonicClock());
-    return new BucketVerticle(shard, config, store, Mode.STANDALONE);
+    if (failover == null) {
+      LocalBucketStore store = new LocalBucketStore(LocalBucketStore.monotonicClock());
+      return new BucketVerticle(shard, config, store, Mode.STANDALONE);
+    }
+    RedisBucketStore global = new RedisBucketStore(RedisClients.cluster(vertx, config.sync()), config, failover);
+    FailoverStore store = new FailoverStore(global, failover, config.failover().localCapacityRatio(),
+        LocalBucketStore.monotonicClock(), config.node() + ":" + shard);
+    return new BucketVerticle(shard, config, store, Mode.GLOBAL);
+  }
+
+  /** In global mode: the sync verticle (Redis watch) and the failover verticle (mode machine). */
+  private Future<?> deploySync(HealthReporter health) {
+    if (failover == null) {
+      return Future.succeededFuture();
+    }
+    failover.alsoObserve(new SyncObserver() {
+      @Override
+      public void succeeded(long nanos) {
+        metrics.recordSyncLatency(nanos);
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        LOG.debug("Redis round trip failed: {}", cause.toString());
+      }
+    });
+    return vertx.deployVerticle(new FailoverVerticle(config, failover, metrics));
   }
 
   private Future<String> deployHttp(HealthReporter health) {
