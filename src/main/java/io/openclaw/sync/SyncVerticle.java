@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
 public final class SyncVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SyncVerticle.class);
   static final String UNKNOWN_STATE = "unknown";
+  /**
+   * Lag over the limit is logged only after this many rounds in a row: the measurement includes this node's
+   * own scheduling delays, and one late timer on a busy machine is not a lagging replica.
+   */
+  static final int LAG_ROUNDS_BEFORE_WARNING = 3;
 
   private final OpenClawConfig config;
   private final NodeStatus status;
@@ -44,6 +49,7 @@ public final class SyncVerticle extends VerticleBase {
   private long timer = -1;
   private boolean roundRunning;
   private boolean troubleLogged;
+  private int lagOverRounds;
   private String topologySource;
   private final Set<String> knownNodes = new LinkedHashSet<>();
   private List<String> masters = List.of();
@@ -202,13 +208,14 @@ public final class SyncVerticle extends VerticleBase {
     String lastError = errors.isEmpty() ? null : errors.get(0);
     status.redis(new NodeStatus.Redis(true, true, clusterState, Map.copyOf(lags), lastError));
     List<String> over = ReplicationLag.overLimit(lags, config.sync().replicationLagMaxMillis());
+    lagOverRounds = over.isEmpty() ? 0 : lagOverRounds + 1;
     if (lastError != null || !"ok".equals(clusterState)) {
       trouble("Redis Cluster answers but is not all well, watching on: cluster_state={} error={}",
           clusterState, lastError);
-    } else if (!over.isEmpty()) {
+    } else if (lagOverRounds >= LAG_ROUNDS_BEFORE_WARNING) {
       trouble("Redis replication lag over the limit, watching on: masters={} lag_ms={} limit_ms={}",
           over, lags, config.sync().replicationLagMaxMillis());
-    } else if (troubleLogged) {
+    } else if (troubleLogged && over.isEmpty()) {
       troubleLogged = false;
       LOG.info("Redis Cluster is well again: cluster_state={} replication_lag_ms={}", clusterState, lags);
     }
