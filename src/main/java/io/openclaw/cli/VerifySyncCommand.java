@@ -80,7 +80,8 @@ final class VerifySyncCommand implements Callable<Integer> {
     }
 
     SyncReport.Endpoint result() {
-      return new SyncReport.Endpoint(base.toString(), region, mode, List.copyOf(seen), maxLag, error, reachable);
+      List<Long> reads = java.util.Collections.unmodifiableList(new ArrayList<>(seen));
+      return new SyncReport.Endpoint(base.toString(), region, mode, reads, maxLag, error, reachable);
     }
   }
 

@@ -42,6 +42,7 @@ class SyncVerticleIT {
         node: sync-it-node
         http: {host: 127.0.0.1, port: 0}
         sync: {enabled: true, cluster_nodes: %s, heartbeat_interval_ms: 200}
+        failover: {grace_window_seconds: 1}
         cluster: {shards: 2}
         """.formatted(TestRedis.yamlList()));
     client = new TestClient(node.httpPort());
@@ -108,6 +109,7 @@ class SyncVerticleIT {
     }
 
     assertThat(allLoaded()).as("scripts reloaded on every master within %d ms", WAIT_MILLIS).isTrue();
+    healthUntil(client, health -> "global".equals(health.getString("mode")));
     JsonObject decided = TestClient.json(client.rate("sync-it-" + java.util.UUID.randomUUID(), 1, "default"));
     assertThat(decided.getString("mode")).isEqualTo("global");
     assertThat(decided.getLong("remaining_tokens")).isEqualTo(9999);
