@@ -125,6 +125,62 @@ class SyncVerticleIT {
   }
 
   @Test
+  void promotedReplicaGetsTheScriptsAndItsOwnLagEntry() throws Exception {
+    ClusterTopology.Master first = TestRedis.topology(vertx).masters().get(0);
+    String replica = first.replicas().get(0);
+    TestRedis.send(vertx, replica, Request.cmd(Command.SCRIPT).arg("FLUSH"));
+    assertThat(scriptsLoadedOn(replica)).as("scripts on %s before its promotion", replica).isFalse();
+    try {
+      promote(replica);
+
+      JsonObject health = healthUntil(client, h -> lagShownFor(h, replica) && !lagShownFor(h, first.address()));
+
+      assertThat(health.getJsonObject("replication_lag_ms").getLong(replica)).isBetween(0L, 1000L);
+      assertThat(scriptsLoadedOn(replica)).isTrue();
+    } finally {
+      promote(first.address());
+    }
+    JsonObject restored = healthUntil(client, h -> lagShownFor(h, first.address()) && !lagShownFor(h, replica));
+    assertThat(restored.getJsonObject("replication_lag_ms").getLong(first.address())).isBetween(0L, 1000L);
+  }
+
+  /**
+   * A manual failover: the replica at {@code address} takes over its master's slots. It is asked once its
+   * replication link is up (a master demoted a moment ago is still syncing, and would refuse), and once more
+   * if the first attempt timed out.
+   */
+  private static void promote(String address) throws Exception {
+    for (int attempt = 0; attempt < 2 && !isMaster(address); attempt++) {
+      await(() -> TestRedis.send(vertx, address, Request.cmd(Command.INFO).arg("replication")).toString()
+          .contains("master_link_status:up"));
+      TestRedis.send(vertx, address, Request.cmd(Command.CLUSTER).arg("FAILOVER"));
+      await(() -> isMaster(address));
+    }
+    assertThat(isMaster(address)).as("%s promoted", address).isTrue();
+  }
+
+  private static boolean isMaster(String address) throws Exception {
+    return TestRedis.topology(vertx).masterAddresses().contains(address);
+  }
+
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static void await(Condition condition) throws Exception {
+    long deadline = System.currentTimeMillis() + WAIT_MILLIS / 2;
+    while (!condition.holds() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+  }
+
+  /** Whether /health shows a lag for {@code master} that a replica that is up to date would give. */
+  private static boolean lagShownFor(JsonObject health, String master) {
+    Long lag = health.getJsonObject("replication_lag_ms").getLong(master);
+    return lag != null && lag < 1000;
+  }
+
+  @Test
   void healthShowsRedisReachableClusterOkAndASmallLagPerMaster() throws Exception {
     JsonObject health = healthUntil(client, SyncVerticleIT::lagForEveryMaster);
 
