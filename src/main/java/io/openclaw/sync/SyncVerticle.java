@@ -7,6 +7,7 @@ import io.openclaw.metrics.Metrics;
 import io.openclaw.node.NodeStatus;
 import io.openclaw.store.SyncObserver;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -37,6 +38,8 @@ public final class SyncVerticle extends VerticleBase {
    * own scheduling delays, and one late timer on a busy machine is not a lagging replica.
    */
   static final int LAG_ROUNDS_BEFORE_WARNING = 3;
+  /** Start-up waits this long at most for the first round, so the scripts are loaded before traffic comes. */
+  static final long FIRST_ROUND_WAIT_MILLIS = 3000;
 
   private final OpenClawConfig config;
   private final NodeStatus status;
@@ -86,7 +89,10 @@ public final class SyncVerticle extends VerticleBase {
     health.registerRedisCheck();
     status.redis(new NodeStatus.Redis(true, false, UNKNOWN_STATE, Map.of(), null));
     timer = vertx.setPeriodic(config.sync().heartbeatIntervalMillis(), id -> tick());
-    return round();
+    Promise<Void> firstRound = Promise.promise();
+    round().onComplete(done -> firstRound.tryComplete());
+    vertx.setTimer(FIRST_ROUND_WAIT_MILLIS, id -> firstRound.tryComplete());
+    return firstRound.future();
   }
 
   @Override

@@ -40,11 +40,20 @@ public final class TestRedis {
 
   /** Sends one command to one node directly and waits for the answer. */
   public static Response send(Vertx vertx, String address, Request request) throws Exception {
+    return sendAll(vertx, address, List.of(request));
+  }
+
+  /** Sends commands in order over one connection to one node; returns the last answer. */
+  public static Response sendAll(Vertx vertx, String address, List<Request> requests) throws Exception {
     Redis client = RedisClients.standalone(vertx, address);
     try {
       RedisConnection conn = client.connect().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
       try {
-        return conn.send(request).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Response last = null;
+        for (Request request : requests) {
+          last = conn.send(request).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+        return last;
       } finally {
         conn.close();
       }
