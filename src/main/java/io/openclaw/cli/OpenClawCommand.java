@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = OpenClawCommand.Version.class,
     description = "Distributed token-bucket rate limiter.",
-    subcommands = {RunCommand.class, HealthcheckCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, HealthcheckCommand.class, VerifySyncCommand.class,
+        CommandLine.HelpCommand.class})
 public final class OpenClawCommand implements Runnable {
 
   @CommandLine.Spec

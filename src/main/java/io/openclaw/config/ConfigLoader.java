@@ -127,8 +127,10 @@ public final class ConfigLoader {
     long timeout = section.integer("timeout_ms", 250, 1, 60_000);
     long lagMax = section.integer("replication_lag_max_ms", 100, 1, 60_000);
     long threshold = section.integer("failure_threshold", 3, 1, 1000);
+    long heartbeat = section.integer("heartbeat_interval_ms", 1000, 100, 60_000);
     section.finish();
-    return new OpenClawConfig.Sync(enabled, backend, List.copyOf(nodes), timeout, lagMax, (int) threshold);
+    return new OpenClawConfig.Sync(enabled, backend, List.copyOf(nodes), timeout, lagMax, (int) threshold,
+        heartbeat);
   }
 
   private OpenClawConfig.Buckets buckets(Section bucket, Section services) {

@@ -22,10 +22,11 @@ public record OpenClawConfig(
 
   /**
    * The global store. {@code failureThreshold} is how many Redis round trips in a row must fail (error, closed
-   * connection or slower than {@code timeoutMillis}) before the node decides locally.
+   * connection or slower than {@code timeoutMillis}) before the node decides locally. Every
+   * {@code heartbeatIntervalMillis} the sync watch reads the topology, checks the scripts and measures lag.
    */
   public record Sync(boolean enabled, String backend, List<String> clusterNodes, long timeoutMillis,
-      long replicationLagMaxMillis, int failureThreshold) {
+      long replicationLagMaxMillis, int failureThreshold, long heartbeatIntervalMillis) {
   }
 
   /** The default bucket and the per-service ones; a service without an entry gets the default. */

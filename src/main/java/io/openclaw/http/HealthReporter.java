@@ -11,6 +11,9 @@ import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code GET /health}: the node's facts (mode, region, node, Redis, replication lag, shards) on top of the
@@ -32,6 +35,42 @@ public final class HealthReporter {
   /** Further procedures, e.g. the Redis reachability check of the sync verticle. */
   public HealthChecks checks() {
     return checks;
+  }
+
+  /**
+   * The {@code redis} procedure: what the sync watch last saw of Redis Cluster (reachable, cluster state,
+   * replication lag per master and which masters are over {@code sync.replication_lag_max_ms}).
+   *
+   * <p>NOTE: it always reports UP. Redis trouble does not stop the node from limiting: an unreachable cluster
+   * shows as mode {@code local} (status DEGRADED, still 200), and replication lag over the limit is a fact in
+   * the data and in {@code replication_lag_over_limit}, for alerts, not a reason to take the node out of a
+   * load balancer (its answers come from the masters, which lag does not touch).
+   */
+  public void registerRedisCheck() {
+    checks.register("redis", promise -> promise.complete(Status.OK(redisData())));
+  }
+
+  private JsonObject redisData() {
+    NodeStatus.Redis redis = status.redis();
+    return new JsonObject()
+        .put("reachable", redis.reachable())
+        .put("cluster_state", redis.clusterState())
+        .put("replication_lag_ms", lagJson(redis))
+        .put("replication_lag_max_ms", config.sync().replicationLagMaxMillis())
+        .put("replication_lag_over_limit", new JsonArray(lagOverLimit(redis)))
+        .put("last_error", redis.lastError());
+  }
+
+  private static JsonObject lagJson(NodeStatus.Redis redis) {
+    JsonObject lag = new JsonObject();
+    new TreeMap<>(redis.replicationLagMillis()).forEach(lag::put);
+    return lag;
+  }
+
+  private List<String> lagOverLimit(NodeStatus.Redis redis) {
+    long max = config.sync().replicationLagMaxMillis();
+    return redis.replicationLagMillis().entrySet().stream().filter(e -> e.getValue() > max)
+        .map(Map.Entry::getKey).sorted().toList();
   }
 
   private Status shardStatus() {
@@ -65,8 +104,6 @@ public final class HealthReporter {
 
   private JsonObject facts() {
     NodeStatus.Redis redis = status.redis();
-    JsonObject lag = new JsonObject();
-    redis.replicationLagMillis().forEach(lag::put);
     return new JsonObject()
         .put("status", "UP")
         .put("mode", status.mode().label())
@@ -79,7 +116,8 @@ public final class HealthReporter {
             .put("reachable", redis.reachable())
             .put("cluster_state", redis.clusterState())
             .put("last_error", redis.lastError()))
-        .put("replication_lag_ms", lag)
-        .put("replication_lag_max_ms", config.sync().replicationLagMaxMillis());
+        .put("replication_lag_ms", lagJson(redis))
+        .put("replication_lag_max_ms", config.sync().replicationLagMaxMillis())
+        .put("replication_lag_over_limit", new JsonArray(lagOverLimit(redis)));
   }
 }

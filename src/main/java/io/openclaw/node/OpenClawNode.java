@@ -14,8 +14,8 @@ import io.openclaw.metrics.Metrics;
 import io.openclaw.metrics.NodeMetrics;
 import io.openclaw.store.LocalBucketStore;
 import io.openclaw.store.RedisBucketStore;
-import io.openclaw.store.SyncObserver;
 import io.openclaw.sync.RedisClients;
+import io.openclaw.sync.SyncVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -124,18 +124,8 @@ public final class OpenClawNode {
     if (failover == null) {
       return Future.succeededFuture();
     }
-    failover.alsoObserve(new SyncObserver() {
-      @Override
-      public void succeeded(long nanos) {
-        metrics.recordSyncLatency(nanos);
-      }
-
-      @Override
-      public void failed(Throwable cause) {
-        LOG.debug("Redis round trip failed: {}", cause.toString());
-      }
-    });
-    return vertx.deployVerticle(new FailoverVerticle(config, failover, metrics));
+    return vertx.deployVerticle(new SyncVerticle(config, status, failover, metrics, health))
+        .compose(id -> vertx.deployVerticle(new FailoverVerticle(config, failover, metrics)));
   }
 
   private Future<String> deployHttp(HealthReporter health) {

@@ -37,4 +37,18 @@ public final class RedisClients {
     }
     return Redis.createClient(vertx, options);
   }
+
+  /** A client for one node ("host:port") of the cluster, talking to it directly, never redirected. */
+  public static Redis standalone(Vertx vertx, String endpoint) {
+    RedisOptions options = new RedisOptions()
+        .setType(RedisClientType.STANDALONE)
+        .setConnectionString("redis://" + endpoint)
+        .setMaxPoolSize(1)
+        .setMaxPoolWaiting(16)
+        .setNetClientOptions(new NetClientOptions()
+            .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
+            .setTcpNoDelay(true)
+            .setTcpKeepAlive(true));
+    return Redis.createClient(vertx, options);
+  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,21 @@ class ConfigLoaderTest {
   void shippedConfigsLoad() {
     for (String file : new String[] {"conf/openclaw.yaml", "conf/openclaw-standalone.yaml"}) {
       assertThat(loader.load(Path.of(file)).region()).isNotBlank();
+    }
+  }
+
+  @Test
+  void regionConfigsDifferOnlyInRegionNodeAndPort() {
+    List<String> regions = List.of("us-east", "eu-west", "ap-southeast");
+    for (int i = 0; i < regions.size(); i++) {
+      OpenClawConfig config = loader.load(Path.of("conf/regions/" + regions.get(i) + ".yaml"));
+
+      assertThat(config.region()).isEqualTo(regions.get(i));
+      assertThat(config.http().port()).isEqualTo(8081 + i);
+      assertThat(config.sync().enabled()).isTrue();
+      assertThat(config.sync().clusterNodes()).hasSize(6).allMatch(node -> node.matches("127\\.0\\.0\\.1:700[0-5]"));
+      assertThat(config.sync().heartbeatIntervalMillis()).isEqualTo(1000);
+      assertThat(config.buckets().keyPrefix()).isEqualTo("openclaw:tb");
     }
   }
 
