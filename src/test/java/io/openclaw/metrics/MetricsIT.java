@@ -10,9 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 /** A real standalone node's GET /metrics against the contract of the alert rules and the dashboard. */
 class MetricsIT {
-  private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
   private static final String CLIENT_ID = "metrics-it-client-7f3a";
 
   /**
@@ -33,9 +29,9 @@ class MetricsIT {
    */
   private static final Map<String, String> SYNC_ONLY = Map.of(
       "sync_latency_seconds_bucket", "Redis round trips are only measured, and the histogram only registered, "
-          + "with sync enabled (MetricsTest covers its rendering)",
+          + "with sync enabled (GlobalMetricsIT scrapes it)",
       "openclaw_replication_lag_seconds", "one gauge per Redis master seen by the heartbeat watch; a node "
-          + "without Redis has no master (MetricsTest covers the gauges)");
+          + "without Redis has no master (GlobalMetricsIT scrapes them)");
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static OpenClawNode node;
@@ -161,24 +157,12 @@ class MetricsIT {
 
   @Test
   void promtoolAcceptsTheScrape() throws Exception {
-    assertThat(PROMTOOL).as("promtool must be installed (apt-get install prometheus)").isExecutable();
-    Path file = Files.createTempFile("openclaw-scrape", ".txt");
-    try {
-      Files.writeString(file, scrape.text());
-      Process promtool = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
-          .redirectInput(file.toFile()).redirectErrorStream(true).start();
-      String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-
-      assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(promtool.exitValue()).as("promtool check metrics said: %s", output).isZero();
-    } finally {
-      Files.deleteIfExists(file);
-    }
+    ScrapeChecks.assertPromtoolAccepts(scrape);
   }
 
   @Test
   void everyMetricTheDashboardAndAlertsQueryIsExported() throws Exception {
-    List<String> queried = dashboardMetricNames();
+    List<String> queried = ScrapeChecks.dashboardMetricNames();
     Set<String> exported = scrape.names();
 
     assertThat(queried).isNotEmpty().containsAll(SYNC_ONLY.keySet());
@@ -189,14 +173,6 @@ class MetricsIT {
         assertThat(exported).as("queried by the dashboard or alerts").contains(name);
       }
     }
-  }
-
-  private static List<String> dashboardMetricNames() throws Exception {
-    Process script = new ProcessBuilder("python3", "scripts/dashboard-metrics.py").redirectErrorStream(true).start();
-    String output = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(script.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(script.exitValue()).as("scripts/dashboard-metrics.py said: %s", output).isZero();
-    return output.lines().filter(line -> !line.isBlank()).toList();
   }
 
   @Test
