@@ -66,22 +66,30 @@ class ReshardIT {
       Thread.sleep(300);
       reshard(source, target, MOVED_SLOTS);
       Thread.sleep(1_500);
+      load.stop();
+
+      assertThat(load.unexpected()).as("answers other than 200 or 429").isEmpty();
+      assertThat(load.sent()).isPositive();
+      assertThat(redirects(source) - redirectsBefore).as("MOVED or ASK answers of the source").isPositive();
+      assertLevels(target, clients, before, load);
     } finally {
       load.stop();
+      reshard(target, source, MOVED_SLOTS);
     }
+    assertThat(GlobalFixture.masterOf(firstSlot).port()).isEqualTo(source.port());
+    assertLevels(source, clients, before, load);
+  }
 
-    assertThat(load.unexpected()).as("answers other than 200 or 429").isEmpty();
-    assertThat(load.sent()).isPositive();
-    assertThat(redirects(source) - redirectsBefore).as("MOVED or ASK answers of the source master").isPositive();
+  /** Each bucket lives on {@code master} with its level before the load less what the load was granted. */
+  private static void assertLevels(GlobalFixture.Master master, List<String> clients, List<Long> before,
+      BucketLoad load) throws Exception {
     for (int i = 0; i < clients.size(); i++) {
       String key = FIXTURE.redisKey("steady", clients.get(i));
-      assertThat(GlobalFixture.masterOf(GlobalFixture.slot(key)).port()).as(key).isEqualTo(target.port());
+      assertThat(GlobalFixture.masterOf(GlobalFixture.slot(key)).port()).as(key).isEqualTo(master.port());
       long expected = before.get(i) - load.granted(i) * 1_000_000L;
-      assertThat(level(target, clients.get(i))).as(key).isEqualTo(expected);
+      assertThat(level(master, clients.get(i))).as(key).isEqualTo(expected);
       assertThat(FIXTURE.remaining(NODES.get(i % 2), "steady", clients.get(i)) * 1_000_000L).isEqualTo(expected);
     }
-    reshard(target, source, MOVED_SLOTS);
-    assertThat(GlobalFixture.masterOf(firstSlot).port()).isEqualTo(source.port());
   }
 
   @Test
