@@ -119,7 +119,8 @@ class GlobalModeIT {
   @Test
   void clientIdsWithKeyCharactersMapToDistinctBuckets() throws Exception {
     List<String> clients = List.of("a:b", "a%3Ab", "{x}", "x", "}{", "{", "%7B", "a b", "a%20b", "100%", "%",
-        "%25", ":", "::", "Zoë", "Zoe\u0308", "🦀 crab", "{🦀}", "日本語:{}", "a}b{c");
+        "%25", ":", "::", "Zoë", "Zoe\u0308", "🦀 crab", "{🦀}", "日本語:{}", "a}b{c", "line\r\nbreak", "nul\u0000byte",
+        "é".repeat(128));
     for (int i = 0; i < clients.size(); i++) {
       HttpResponse<String> answer = FIXTURE.rate(REGIONS.get(i % 3), "small", clients.get(i), i + 1);
       assertThat(answer.statusCode()).as("%s: %s", clients.get(i), answer.body()).isEqualTo(200);
