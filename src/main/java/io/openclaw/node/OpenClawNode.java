@@ -113,7 +113,8 @@ public final class OpenClawNode {
       LocalBucketStore store = new LocalBucketStore(LocalBucketStore.monotonicClock());
       return new BucketVerticle(shard, config, store, Mode.STANDALONE);
     }
-    RedisBucketStore global = new RedisBucketStore(RedisClients.cluster(vertx, config.sync()), config, failover);
+    RedisBucketStore global = new RedisBucketStore(vertx, RedisClients.cluster(vertx, config.sync()), config,
+        failover);
     FailoverStore store = new FailoverStore(global, failover, config.failover().localCapacityRatio(),
         LocalBucketStore.monotonicClock(), config.node() + ":" + shard);
     return new BucketVerticle(shard, config, store, Mode.GLOBAL);

@@ -5,6 +5,7 @@ import io.openclaw.bucket.Decision;
 import io.openclaw.bucket.TokenBucket;
 import io.openclaw.config.OpenClawConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -12,6 +13,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,14 +24,22 @@ import org.slf4j.LoggerFactory;
  * (a connection per master, commands routed by slot) and sends calls for different buckets without waiting
  * for earlier answers, so they are pipelined.
  *
- * <p>NOTE: a call that times out is failed, never sent again: it may have run. Only NOSCRIPT, which proves
- * the script did not run, makes the store send the same call again, as EVAL with the script's source.
+ * <p>NOTE: a call that times out is failed, never sent again: it may have run. Only answers that prove the
+ * script did not run make the store send the same call again: NOSCRIPT (at once, as EVAL with the script's
+ * source), and MOVED or ASK (after a short pause). The client follows those redirects itself, but while a
+ * slot migrates its ASKING and the command are two separate writes on a connection that other calls share,
+ * so under load another command takes the ASKING, the importing node answers MOVED, and the client runs out
+ * of redirects; sending the call again a moment later lets it through.
  */
 public final class RedisBucketStore implements BucketStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBucketStore.class);
   /** After a failed connect, calls fail at once for this long instead of each trying again. */
   private static final long RECONNECT_PAUSE_MILLIS = 200;
+  /** How often a call that was answered MOVED or ASK is sent again, and the first pause before that. */
+  static final int REDIRECT_RESENDS = 3;
+  private static final long REDIRECT_PAUSE_MILLIS = 10;
 
+  private final Vertx vertx;
   private final Redis client;
   private final String keyPrefix;
   private final long timeoutMillis;
@@ -38,7 +48,8 @@ public final class RedisBucketStore implements BucketStore {
   private long connectFailedAtMillis = -RECONNECT_PAUSE_MILLIS;
 
   /** The store owns {@code client} and closes it with itself. */
-  public RedisBucketStore(Redis client, OpenClawConfig config, SyncObserver observer) {
+  public RedisBucketStore(Vertx vertx, Redis client, OpenClawConfig config, SyncObserver observer) {
+    this.vertx = vertx;
     this.client = client;
     this.keyPrefix = config.buckets().keyPrefix();
     this.timeoutMillis = config.sync().timeoutMillis();
@@ -113,6 +124,23 @@ public final class RedisBucketStore implements BucketStore {
   }
 
   private Future<Response> evaluate(RedisConnection conn, RedisScript script, List<String> args) {
+    return evaluate(conn, script, args, 0);
+  }
+
+  /** Sends the call; sends it again, after a growing pause with jitter, while Redis answers MOVED or ASK. */
+  private Future<Response> evaluate(RedisConnection conn, RedisScript script, List<String> args, int resends) {
+    return evaluateOnce(conn, script, args).recover(failure -> {
+      if (!isRedirect(failure) || resends >= REDIRECT_RESENDS) {
+        return Future.failedFuture(failure);
+      }
+      long pause = (REDIRECT_PAUSE_MILLIS << resends) + ThreadLocalRandom.current().nextLong(REDIRECT_PAUSE_MILLIS);
+      LOG.debug("Redis redirected a {} call past the client's retries, sending it again in {} ms: {}",
+          script.name(), pause, failure.getMessage());
+      return vertx.timer(pause).compose(v -> evaluate(conn, script, args, resends + 1));
+    });
+  }
+
+  private Future<Response> evaluateOnce(RedisConnection conn, RedisScript script, List<String> args) {
     return conn.send(request(Command.EVALSHA, script.sha(), args)).recover(failure -> {
       if (!isNoScript(failure)) {
         return Future.failedFuture(failure);
@@ -128,6 +156,12 @@ public final class RedisBucketStore implements BucketStore {
       request.arg(arg);
     }
     return request;
+  }
+
+  /** Whether Redis answered that another node serves the key: proof that the call did not run. */
+  static boolean isRedirect(Throwable failure) {
+    return failure instanceof io.vertx.redis.client.impl.types.ErrorType error
+        && (error.is("MOVED") || error.is("ASK"));
   }
 
   static boolean isNoScript(Throwable failure) {
