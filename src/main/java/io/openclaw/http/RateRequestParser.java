@@ -67,10 +67,12 @@ public final class RateRequestParser {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw invalid("invalid_json", "request body must be a JSON object");
       }
+      int seen = 0;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         int field = FIELDS.indexOf(parser.currentName());
         Object value = value(parser, parser.nextToken());
         if (field >= 0) {
+          seen = once(seen, field);
           values[field] = value;
         }
       }
@@ -81,6 +83,18 @@ public final class RateRequestParser {
       throw invalid("invalid_json", "request body is not valid JSON");
     }
     return values;
+  }
+
+  /**
+   * Marks a field as read. A field given twice is refused rather than taking either value: a proxy in front
+   * that reads the first one must never see a different request than the bucket that is charged.
+   */
+  private static int once(int seen, int field) {
+    int bit = 1 << field;
+    if ((seen & bit) != 0) {
+      throw invalid("invalid_json", "request body has the field " + FIELDS.get(field) + " more than once");
+    }
+    return seen | bit;
   }
 
   private static Object value(JsonParser parser, JsonToken token) throws IOException {

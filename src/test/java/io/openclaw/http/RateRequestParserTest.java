@@ -96,6 +96,18 @@ class RateRequestParserTest {
   }
 
   @Test
+  void rejectsAKnownFieldGivenTwice() {
+    BadRequest twice = rejected("application/json", "{\"client_id\": \"a\", \"client_id\": \"b\"}");
+    BadRequest tokensTwice = rejected("application/json", "{\"client_id\": \"a\", \"tokens\": 1, \"tokens\": 0}");
+
+    assertThat(twice.status()).isEqualTo(400);
+    assertThat(twice.error()).isEqualTo("invalid_json");
+    assertThat(twice.getMessage()).contains("client_id more than once");
+    assertThat(tokensTwice.getMessage()).contains("tokens more than once");
+    assertThat(parse("{\"client_id\": \"a\", \"x\": 1, \"x\": 2}").clientId()).isEqualTo("a");
+  }
+
+  @Test
   void ignoresUnknownFieldsOfAnyShape() {
     RateRequest request = parse("{\"trace\": {\"id\": [1, 2]}, \"client_id\": \"a\", \"tokens\": 3, \"x\": null}");
 
