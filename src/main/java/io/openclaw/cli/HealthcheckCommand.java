@@ -1,14 +1,11 @@
 package io.openclaw.cli;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -74,23 +71,10 @@ final class HealthcheckCommand implements Callable<Integer> {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       return HealthReport.answered(uri.toString(), response.statusCode(), response.body());
     } catch (IOException e) {
-      return HealthReport.unreachable(uri.toString(), describe(e));
+      return HealthReport.unreachable(uri.toString(), HttpFailures.describe(e, timeoutMillis));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return HealthReport.unreachable(uri.toString(), "interrupted");
     }
-  }
-
-  private String describe(IOException e) {
-    if (e instanceof HttpConnectTimeoutException) {
-      return "no connection within " + timeoutMillis + " ms";
-    }
-    if (e instanceof HttpTimeoutException) {
-      return "no answer within " + timeoutMillis + " ms";
-    }
-    if (e instanceof ConnectException) {
-      return "connection refused";
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

@@ -5,14 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openclaw.config.OpenClawConfig;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -206,7 +203,7 @@ final class VerifySyncCommand implements Callable<Integer> {
       return json;
     } catch (IOException e) {
       probe.reachable = false;
-      probe.error = describe(e);
+      probe.error = HttpFailures.describe(e, timeoutMillis);
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -228,18 +225,5 @@ final class VerifySyncCommand implements Callable<Integer> {
     if (probe.error == null) {
       probe.error = error;
     }
-  }
-
-  private String describe(IOException e) {
-    if (e instanceof HttpConnectTimeoutException) {
-      return "no connection within " + timeoutMillis + " ms";
-    }
-    if (e instanceof HttpTimeoutException) {
-      return "no answer within " + timeoutMillis + " ms";
-    }
-    if (e instanceof ConnectException) {
-      return "connection refused";
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }
