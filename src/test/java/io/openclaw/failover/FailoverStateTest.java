@@ -102,6 +102,15 @@ class FailoverStateTest {
   }
 
   @Test
+  void aCallCutOffByAClosedConnectionTripsAtOnce() {
+    state.failed(ErrorType.create("CONNECTION_CLOSED"));
+
+    assertThat(state.phase()).as("the Redis client's failure of a call pending on a closed connection")
+        .isEqualTo(FailoverState.Phase.LOCAL);
+    assertThat(trips).containsExactly("CONNECTION_CLOSED");
+  }
+
+  @Test
   void anOutageTripsExactlyOnceHoweverManyCallsFail() {
     for (int i = 0; i < 100; i++) {
       state.failed(i % 2 == 0 ? connectionClosed() : slowReply());
