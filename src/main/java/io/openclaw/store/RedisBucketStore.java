@@ -242,7 +242,7 @@ public final class RedisBucketStore implements BucketStore {
    * Whether the client failed a pending call because its connection closed. The client reports that as an
    * error reply, CONNECTION_CLOSED, but Redis never said it: the node went away under the call.
    */
-  static boolean isCutOff(Throwable failure) {
+  public static boolean isCutOff(Throwable failure) {
     return failure instanceof io.vertx.redis.client.impl.types.ErrorType error && error.is("CONNECTION_CLOSED");
   }
 

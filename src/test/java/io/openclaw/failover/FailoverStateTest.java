@@ -107,7 +107,7 @@ class FailoverStateTest {
 
     assertThat(state.phase()).as("the Redis client's failure of a call pending on a closed connection")
         .isEqualTo(FailoverState.Phase.LOCAL);
-    assertThat(trips).containsExactly("CONNECTION_CLOSED");
+    assertThat(trips).containsExactly("Redis connection closed during a round trip");
   }
 
   @Test
