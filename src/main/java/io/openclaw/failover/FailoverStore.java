@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One shard's store in global mode: Redis while the node is GLOBAL, this shard's memory while it is LOCAL,
@@ -28,6 +30,7 @@ import java.util.function.LongSupplier;
  * so nothing is decided globally before the tokens granted locally are paid for.
  */
 public final class FailoverStore implements BucketStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FailoverStore.class);
   /** How many last-seen global levels a shard keeps for seeding local buckets. */
   static final int LAST_SEEN_LIMIT = 100_000;
 
@@ -173,8 +176,13 @@ public final class FailoverStore implements BucketStore {
     local.evictFull();
   }
 
+  /** Closes the Redis connection; a journal not yet charged is lost, and says so. */
   @Override
   public Future<Void> close() {
+    if (journal != null && !journal.isEmpty()) {
+      LOG.error("Shard closed before its local grants were charged to Redis, they are lost: journal={} buckets={}"
+          + " granted_tokens={}", journalPrefix, journal.size(), journal.grantedTokens());
+    }
     return global.close();
   }
 }

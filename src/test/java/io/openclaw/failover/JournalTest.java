@@ -163,4 +163,16 @@ class JournalTest {
 
     assertThat(second.chargeMicros()).isEqualTo(7 * MICROS_PER_TOKEN);
   }
+
+  @Test
+  void grantedTokensCountOpenAndSealedEntriesUntilCharged() {
+    BucketPolicy onePerSecond = policy(100, "1");
+    journal.granted(ALICE, onePerSecond, 10, START);
+    Journal.Sealed first = journal.seal(START + 5 * SECOND).get(0);
+    journal.granted(BOB, onePerSecond, 4, START + 6 * SECOND);
+
+    assertThat(journal.grantedTokens()).isEqualTo(14);
+    journal.charged(first);
+    assertThat(journal.grantedTokens()).isEqualTo(4);
+  }
 }
