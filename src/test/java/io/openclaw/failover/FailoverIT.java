@@ -147,6 +147,7 @@ class FailoverIT {
 
     RegionFixture.eventually(WAIT, () -> !FAILURES.isEmpty());
     JsonObject event = FAILURES.get(0);
+    REPORT.info("Received on the listener: {}", event.encode());
     assertThat(event.fieldNames()).contains("event", "region", "node", "cause", "detected_at",
         "grace_window_seconds");
     assertThat(event.getString("event")).isEqualTo("sync_failure");
