@@ -93,19 +93,16 @@ final class OwnRedisCluster implements AutoCloseable {
     return GlobalFixture.redisCli(port, args);
   }
 
-  private String script(String command) throws IOException, InterruptedException {
+  private String script(String command, String... options) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("scripts/redis-cluster.sh", command, "--base-port",
         Integer.toString(basePort)));
-    if (command.equals("purge")) {
-      args.set(1, "stop");
-      args.add("--purge");
-    }
+    args.addAll(List.of(options));
     ProcessBuilder builder = new ProcessBuilder(args).redirectErrorStream(true);
     builder.environment().put("OPENCLAW_DATA_DIR", dataDir.toString());
     Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IllegalStateException("redis-cluster.sh " + command + " failed: " + out);
+      throw new IllegalStateException("redis-cluster.sh " + String.join(" ", args) + " failed: " + out);
     }
     return out.strip();
   }
@@ -114,7 +111,7 @@ final class OwnRedisCluster implements AutoCloseable {
   @Override
   public void close() throws IOException, InterruptedException {
     try {
-      script("purge");
+      script("stop", "--purge");
     } finally {
       try (Stream<Path> files = Files.walk(dataDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
