@@ -44,6 +44,15 @@ echo "== Redis Cluster for the integration tests (base port $redis_base_port)"
 export OPENCLAW_DATA_DIR="${OPENCLAW_DATA_DIR:-$(mktemp -d -t openclaw-test-XXXXXX)}"
 cleanup() {
   scripts/redis-cluster.sh stop --purge --base-port "$redis_base_port" >/dev/null 2>&1 || true
+  # FailoverIT runs a cluster of its own on base port + 50, with its data in $OPENCLAW_DATA_DIR/failover-it-*;
+  # it stops that cluster itself, but not if its JVM dies.
+  local own
+  for own in "$OPENCLAW_DATA_DIR"/failover-it-*; do
+    [ -d "$own" ] || continue
+    OPENCLAW_DATA_DIR="$own" scripts/redis-cluster.sh stop --purge --base-port "$((redis_base_port + 50))" \
+      >/dev/null 2>&1 || true
+    rm -rf -- "$own"
+  done
 }
 trap cleanup EXIT
 scripts/redis-cluster.sh start --base-port "$redis_base_port"

@@ -1,9 +1,13 @@
 package io.openclaw.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import io.vertx.core.spi.cluster.NodeListener;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +22,48 @@ import org.slf4j.LoggerFactory;
 public final class RegionClusterManager extends HazelcastClusterManager {
   private static final Logger LOG = LoggerFactory.getLogger(RegionClusterManager.class);
 
+  /** The member attribute that marks a member as an OpenClaw node, one that can own bucket shards. */
+  static final String ROLE_ATTRIBUTE = "openclaw.role";
+  static final String NODE_ROLE = "node";
+  /** Where the Vert.x cluster manager keeps a member's node id, the one {@link #getNodes()} lists. */
+  static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+
   private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean fanOutInstalled;
+  private volatile boolean unmarkedWarned;
 
   public RegionClusterManager(Config config) {
-    super(config);
+    super(markedAsNode(config));
+  }
+
+  private static Config markedAsNode(Config config) {
+    config.getMemberAttributeConfig().setAttribute(ROLE_ATTRIBUTE, NODE_ROLE);
+    return config;
+  }
+
+  /**
+   * The members that are OpenClaw nodes, in the order of {@link #getNodes()}. Other members of the region's
+   * cluster, such as an application that only listens for the failover events, have no bucket verticles and
+   * must never be given a shard. Should this node not find its own mark (a cluster manager that keeps node
+   * ids elsewhere), every member counts, as before members were marked.
+   */
+  public List<String> openClawNodes() {
+    Set<String> marked = new HashSet<>();
+    for (Member member : getHazelcastInstance().getCluster().getMembers()) {
+      if (NODE_ROLE.equals(member.getAttribute(ROLE_ATTRIBUTE))) {
+        marked.add(member.getAttribute(VERTX_NODE_ID_ATTRIBUTE));
+      }
+    }
+    List<String> nodes = new ArrayList<>(getNodes());
+    if (!marked.contains(getNodeId())) {
+      if (!unmarkedWarned) {
+        unmarkedWarned = true;
+        LOG.warn("Cannot tell OpenClaw nodes from other cluster members, every member may own shards");
+      }
+      return nodes;
+    }
+    nodes.retainAll(marked);
+    return nodes;
   }
 
   @Override

@@ -252,9 +252,12 @@ public final class ShardManager extends VerticleBase implements NodeListener {
     return members.contains(self) && self.equals(ownership.ownerOf(shard, members));
   }
 
-  /** The members as Hazelcast sees them (a local read), less those that announced they are stopping. */
+  /**
+   * The OpenClaw members as Hazelcast sees them (a local read), less those that announced they are stopping.
+   * Members that are not OpenClaw nodes (an event listener in the region's cluster) own no shard.
+   */
   private List<String> liveMembers() {
-    List<String> members = new ArrayList<>(cluster.getNodes());
+    List<String> members = new ArrayList<>(cluster.openClawNodes());
     members.removeAll(leaving.keySet());
     return members;
   }

@@ -98,8 +98,13 @@ public final class FailoverState implements SyncObserver {
   }
 
   static String describe(Throwable cause) {
+    if (RedisBucketStore.isTimeout(cause)) {
+      return "Redis round trip timed out";
+    }
+    if (RedisBucketStore.isCutOff(cause)) {
+      return "Redis connection closed during a round trip";
+    }
     String message = cause.getMessage();
-    String first = message == null ? cause.getClass().getSimpleName() : message.lines().findFirst().orElse("");
-    return RedisBucketStore.isTimeout(cause) ? "Redis round trip timed out" : first;
+    return message == null ? cause.getClass().getSimpleName() : message.lines().findFirst().orElse("");
   }
 }

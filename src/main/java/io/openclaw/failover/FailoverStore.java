@@ -16,18 +16,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One shard's store in global mode: Redis while the node is GLOBAL, this shard's memory while it is LOCAL,
  * and the bridge between the two. Used only on its shard verticle's context.
  *
  * <p>While LOCAL, buckets get {@code failover.local_capacity_ratio} of their capacity and refill rate and
- * start from the last level this shard saw in Redis (scaled), not from full; every grant is journaled. When
+ * start from the last level this shard saw in Redis (scaled), not from full; that level seeds a bucket once,
+ * so one that refilled and was evicted as full comes back full. Every grant is journaled. When
  * the failover verticle asks it to {@link #reconcile}, the shard holds new requests back, charges its journal
  * to Redis with the idempotent charge script, and answers them from Redis once every charge is confirmed,
  * so nothing is decided globally before the tokens granted locally are paid for.
  */
 public final class FailoverStore implements BucketStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FailoverStore.class);
   /** How many last-seen global levels a shard keeps for seeding local buckets. */
   static final int LAST_SEEN_LIMIT = 100_000;
 
@@ -79,13 +83,18 @@ public final class FailoverStore implements BucketStore {
   }
 
   private void remember(BucketKey key, List<Decision> decisions) {
-    lastSeenLevel.put(key, decisions.get(decisions.size() - 1).levelMicros());
+    seenInRedis(key, decisions.get(decisions.size() - 1).levelMicros());
+  }
+
+  /** Notes a bucket's level as Redis last reported it, to seed its local bucket should Redis go away. */
+  void seenInRedis(BucketKey key, long levelMicros) {
+    lastSeenLevel.put(key, levelMicros);
   }
 
   private List<Decision> decideLocally(BucketKey key, BucketPolicy policy, long[] requestedTokens) {
     BucketPolicy reduced = scaled.computeIfAbsent(policy, p -> p.scaled(localRatio));
     if (!local.contains(key)) {
-      Long seen = lastSeenLevel.get(key);
+      Long seen = lastSeenLevel.remove(key);
       if (seen != null) {
         local.seed(key, reduced, scale(seen));
       }
@@ -138,7 +147,7 @@ public final class FailoverStore implements BucketStore {
     return global.charge(entry.key(), entry.policy(), entry.batchId(), entry.chargeMicros(), floor)
         .map(level -> {
           journal.charged(entry);
-          lastSeenLevel.put(entry.key(), level);
+          seenInRedis(entry.key(), level);
           return new Reconciled(1, entry.grantedMicros() / BucketPolicy.MICROS_PER_TOKEN,
               entry.chargeMicros() / BucketPolicy.MICROS_PER_TOKEN);
         });
@@ -173,8 +182,13 @@ public final class FailoverStore implements BucketStore {
     local.evictFull();
   }
 
+  /** Closes the Redis connection; a journal not yet charged is lost, and says so. */
   @Override
   public Future<Void> close() {
+    if (journal != null && !journal.isEmpty()) {
+      LOG.error("Shard closed before its local grants were charged to Redis, they are lost: journal={} buckets={}"
+          + " granted_tokens={}", journalPrefix, journal.size(), journal.grantedTokens());
+    }
     return global.close();
   }
 }

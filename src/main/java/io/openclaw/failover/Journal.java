@@ -101,4 +101,16 @@ public final class Journal {
   public int size() {
     return open.size() + sealed.size();
   }
+
+  /** Whole tokens granted locally and not yet confirmed as charged. */
+  public long grantedTokens() {
+    long micros = 0;
+    for (Owed owed : open.values()) {
+      micros += owed.grantedMicros;
+    }
+    for (Sealed entry : sealed) {
+      micros += entry.grantedMicros();
+    }
+    return micros / BucketPolicy.MICROS_PER_TOKEN;
+  }
 }

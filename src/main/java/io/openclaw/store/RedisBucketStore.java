@@ -230,12 +230,20 @@ public final class RedisBucketStore implements BucketStore {
 
   /** Whether a failure is an answer from Redis or a timeout, as opposed to proof that Redis is out of reach. */
   public static boolean isAnswerOrTimeout(Throwable failure) {
-    return isTimeout(failure) || failure instanceof io.vertx.redis.client.impl.types.ErrorType;
+    return isTimeout(failure) || failure instanceof io.vertx.redis.client.impl.types.ErrorType && !isCutOff(failure);
   }
 
   private static boolean isRedisAnswer(Throwable failure) {
     return failure instanceof io.vertx.redis.client.impl.types.ErrorType error
-        && !error.is("CLUSTERDOWN") && !error.is("TRYAGAIN");
+        && !error.is("CLUSTERDOWN") && !error.is("TRYAGAIN") && !isCutOff(failure);
+  }
+
+  /**
+   * Whether the client failed a pending call because its connection closed. The client reports that as an
+   * error reply, CONNECTION_CLOSED, but Redis never said it: the node went away under the call.
+   */
+  public static boolean isCutOff(Throwable failure) {
+    return failure instanceof io.vertx.redis.client.impl.types.ErrorType error && error.is("CONNECTION_CLOSED");
   }
 
   public static boolean isTimeout(Throwable failure) {

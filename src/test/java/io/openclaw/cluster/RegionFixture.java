@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * port. The region name carries a random suffix and the Hazelcast ports come from 5901-5950, so a test
  * run never joins another run's or a developer's cluster.
  */
-final class RegionFixture implements AutoCloseable {
+public final class RegionFixture implements AutoCloseable {
   static final int SHARDS = 16;
   private static final int FIRST_HAZELCAST_PORT = 5901;
   private static final int LAST_HAZELCAST_PORT = 5930;
@@ -130,7 +130,7 @@ final class RegionFixture implements AutoCloseable {
   }
 
   /** Polls the condition from the test thread; returns how long it took to hold. */
-  static Duration eventually(Duration limit, Check condition) throws Exception {
+  public static Duration eventually(Duration limit, Check condition) throws Exception {
     long start = System.nanoTime();
     while (!condition.holds()) {
       if (System.nanoTime() - start > limit.toNanos()) {
@@ -142,7 +142,7 @@ final class RegionFixture implements AutoCloseable {
   }
 
   /** A condition that may throw, for {@link #eventually}. */
-  interface Check {
+  public interface Check {
     boolean holds() throws Exception;
   }
 

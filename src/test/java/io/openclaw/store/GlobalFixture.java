@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * {@code OPENCLAW_TEST_REDIS_NODES} and {@code OPENCLAW_TEST_REDIS_BASE_PORT} (scripts/test.sh sets both);
  * every fixture uses a random key prefix, so runs and test classes never see each other's buckets.
  */
-final class GlobalFixture implements AutoCloseable {
+public final class GlobalFixture implements AutoCloseable {
   static final int SHARDS = 4;
 
   final String keyPrefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ":tb";
@@ -53,7 +53,7 @@ final class GlobalFixture implements AutoCloseable {
   }
 
   /** The first port of the test cluster; fails the test when the environment does not name it. */
-  static int basePort() {
+  public static int basePort() {
     String port = System.getenv("OPENCLAW_TEST_REDIS_BASE_PORT");
     if (port == null || !port.trim().matches("\\d+")) {
       throw new IllegalStateException("OPENCLAW_TEST_REDIS_BASE_PORT is not set to a port (got '" + port
@@ -133,16 +133,21 @@ final class GlobalFixture implements AutoCloseable {
   }
 
   /** A master of the test cluster and the slot ranges it owns, as CLUSTER NODES says. */
-  record Master(String id, int port, List<int[]> slotRanges) {
-    boolean owns(int slot) {
+  public record Master(String id, int port, List<int[]> slotRanges) {
+    public boolean owns(int slot) {
       return slotRanges.stream().anyMatch(range -> range[0] <= slot && slot <= range[1]);
     }
   }
 
   /** The cluster's masters, ordered by port. */
   static List<Master> masters() throws IOException, InterruptedException {
+    return masters(basePort());
+  }
+
+  /** The masters of the cluster that the node on {@code askedPort} belongs to, ordered by port. */
+  public static List<Master> masters(int askedPort) throws IOException, InterruptedException {
     List<Master> masters = new ArrayList<>();
-    for (String line : redisCli(basePort(), "cluster", "nodes").split("\n")) {
+    for (String line : redisCli(askedPort, "cluster", "nodes").split("\n")) {
       String[] fields = line.strip().split(" ");
       if (!fields[2].contains("master") || fields[2].contains("fail")) {
         continue;
@@ -162,12 +167,17 @@ final class GlobalFixture implements AutoCloseable {
   }
 
   static Master masterOf(int slot) throws IOException, InterruptedException {
-    return masters().stream().filter(master -> master.owns(slot)).findFirst()
+    return masterOf(basePort(), slot);
+  }
+
+  /** The master that serves {@code slot} in the cluster of the node on {@code port}. */
+  public static Master masterOf(int port, int slot) throws IOException, InterruptedException {
+    return masters(port).stream().filter(master -> master.owns(slot)).findFirst()
         .orElseThrow(() -> new AssertionError("no master owns slot " + slot));
   }
 
   /** The cluster slot of a Redis key (CRC16 of its hash tag). */
-  static int slot(String redisKey) {
+  public static int slot(String redisKey) {
     return io.vertx.redis.client.impl.ZModem.generate(redisKey);
   }
 
@@ -179,7 +189,7 @@ final class GlobalFixture implements AutoCloseable {
   }
 
   /** Runs redis-cli with {@code input} on its stdin (commands, one a line, on one connection, without args). */
-  static String redisCliInput(int port, String input, String... args) throws IOException, InterruptedException {
+  public static String redisCliInput(int port, String input, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -194,7 +204,7 @@ final class GlobalFixture implements AutoCloseable {
   }
 
   /** Runs redis-cli against one node of the test cluster and returns what it printed, trimmed. */
-  static String redisCli(int port, String... args) throws IOException, InterruptedException {
+  public static String redisCli(int port, String... args) throws IOException, InterruptedException {
     return redisCliInput(port, "", args);
   }
 }

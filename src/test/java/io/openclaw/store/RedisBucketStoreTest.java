@@ -29,4 +29,12 @@ class RedisBucketStoreTest {
     assertThat(RedisBucketStore.isNoScript(ErrorType.create("NOSCRIPT No matching script"))).isTrue();
     assertThat(RedisBucketStore.isNoScript(ErrorType.create("ERR NOSCRIPT inside a message"))).isFalse();
   }
+
+  @Test
+  void aClosedConnectionUnderACallIsNoAnswerFromRedis() {
+    assertThat(RedisBucketStore.isAnswerOrTimeout(ErrorType.create("CONNECTION_CLOSED"))).isFalse();
+    assertThat(RedisBucketStore.isAnswerOrTimeout(ErrorType.create("CLUSTERDOWN The cluster is down"))).isTrue();
+    assertThat(RedisBucketStore.isAnswerOrTimeout(new NoStackTraceTimeoutException("timeout"))).isTrue();
+    assertThat(RedisBucketStore.isAnswerOrTimeout(new IllegalStateException("Connection is closed"))).isFalse();
+  }
 }
