@@ -3,6 +3,7 @@ package io.openclaw.failover;
 import io.openclaw.config.OpenClawConfig;
 import io.openclaw.metrics.Metrics;
 import io.openclaw.node.Addresses;
+import io.openclaw.store.RedisBucketStore;
 import io.openclaw.sync.RedisClients;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -54,8 +55,24 @@ public final class FailoverVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     state.onTrip(cause -> context.runOnContext(v -> enterLocal(cause)));
-    probe().onFailure(e -> state.trip("Redis Cluster not reachable at start-up: " + FailoverState.describe(e)));
+    probeAtStart(1);
     return Future.succeededFuture();
+  }
+
+  /**
+   * The first look at Redis. A cold connection to every node on a busy host can be slow, so a probe that only
+   * timed out is tried again, up to {@code sync.failure_threshold} times in all, as a slow round trip would be;
+   * anything else (a refused connection, a cluster that is not ok) starts the node in LOCAL at once.
+   */
+  private void probeAtStart(int attempt) {
+    probe().onFailure(e -> {
+      if (RedisBucketStore.isTimeout(e) && attempt < config.sync().failureThreshold()) {
+        LOG.debug("Start-up probe of Redis Cluster timed out, trying again: attempt={}", attempt);
+        probeAtStart(attempt + 1);
+      } else {
+        state.trip("Redis Cluster not reachable at start-up: " + FailoverState.describe(e));
+      }
+    });
   }
 
   @Override
