@@ -34,6 +34,10 @@ hazelcast_port=5701
 config="conf/region-cluster.yaml"
 while [ $# -gt 0 ]; do
   case "$1" in
+    --region|--base-port|--hazelcast-port|--config)
+      [ $# -ge 2 ] || { echo "region-cluster: $1 needs a value" >&2; usage; } ;;
+  esac
+  case "$1" in
     --region) region="$2"; shift 2 ;;
     --base-port) base_port="$2"; shift 2 ;;
     --hazelcast-port) hazelcast_port="$2"; shift 2 ;;
@@ -52,6 +56,12 @@ live_pid() {
   pid="$(cat "$file")"
   ps -p "$pid" -o args= 2>/dev/null | grep -q 'openclaw.jar' || return 1
   echo "$pid"
+}
+
+# True while the process started for node I runs: right after the start it may still be the wrapper
+# script building the jar, before it becomes the java process that live_pid recognises.
+still_running() {
+  kill -0 "$(cat "$state/node-$1.pid" 2>/dev/null)" 2>/dev/null
 }
 
 recorded_nodes() {
@@ -107,7 +117,7 @@ start_node() {
 region_state() {
   local owned=0 total="" i body
   for i in $(seq 0 $((count - 1))); do
-    if ! live_pid "$i" >/dev/null; then
+    if ! still_running "$i"; then
       echo "region-cluster: node $i exited; last lines of its log:" >&2
       tail -20 "$state/node-$i.log" >&2
       return 1
@@ -141,17 +151,21 @@ start() {
   exit 1
 }
 
+# Exits 1 when a recorded node is not running or not UP, so scripts can rely on it.
 status() {
-  local i pid body
+  local i pid body down=0
   for i in $(recorded_nodes); do
     if pid="$(live_pid "$i")"; then
       body="$(health "$(http_port "$i")")"
       printf 'node %s pid %s http %s: %s, shards %s\n' "$i" "$pid" "$(http_port "$i")" \
         "$(json_field "$body" status)" "$(grep -o '"shards":\[[0-9,]*\]' <<<"$body" | cut -d: -f2)"
+      [ "$(json_field "$body" status)" = "UP" ] || down=$((down + 1))
     else
       printf 'node %s: not running\n' "$i"
+      down=$((down + 1))
     fi
   done
+  [ "$down" -eq 0 ]
 }
 
 stop() {

@@ -49,6 +49,12 @@ live_pid() {
   echo "$pid"
 }
 
+# True while the process started for region R runs: right after the start it may still be the wrapper
+# script building the jar, before it becomes the java process that live_pid recognises.
+still_running() {
+  kill -0 "$(cat "$state/$1.pid" 2>/dev/null)" 2>/dev/null
+}
+
 health() {
   curl -s -m 2 "http://127.0.0.1:$1/health" || true
 }
@@ -89,7 +95,7 @@ start_region() {
 all_up() {
   local region body
   for region in "${REGIONS[@]}"; do
-    if ! live_pid "$region" >/dev/null; then
+    if ! still_running "$region"; then
       echo "regions: $region exited; last lines of its log:" >&2
       tail -20 "$state/$region.log" >&2
       exit 1
@@ -104,6 +110,11 @@ start() {
   mkdir -p "$state"
   scripts/openclaw --version >/dev/null
   local region
+  for region in "${REGIONS[@]}"; do
+    if ! live_pid "$region" >/dev/null && port_in_use "$(http_port "$region")"; then
+      die "port $(http_port "$region") (region $region) is in use by a process this script did not start"
+    fi
+  done
   for region in "${REGIONS[@]}"; do
     start_region "$region"
   done
