@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "openclaw",
     mixinStandardHelpOptions = true,
+    exitCodeOnInvalidInput = 3,
     versionProvider = OpenClawCommand.Version.class,
     description = "Distributed token-bucket rate limiter.",
     subcommands = {RunCommand.class, HealthcheckCommand.class, VerifySyncCommand.class,

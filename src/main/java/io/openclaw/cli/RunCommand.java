@@ -14,9 +14,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code openclaw run}: starts a node and serves until the process is stopped. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 3,
     description = "Start a rating node. Without --config it runs the embedded default: one standalone node "
-        + "with sync disabled on port 8080.")
+        + "with sync disabled on port 8080.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:stopped by a signal after serving",
+        "1:the node failed to start (e.g. its HTTP port is taken)",
+        "2:invalid configuration (the message names the key)",
+        "3:invalid command line"})
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
@@ -47,6 +53,10 @@ final class RunCommand implements Callable<Integer> {
       started.countDown();
     });
     started.await();
+    if (failure[0] instanceof ConfigException) {
+      System.err.println("openclaw: invalid configuration: " + failure[0].getMessage());
+      return 2;
+    }
     if (failure[0] != null) {
       LOG.error("OpenClaw node failed to start: {}", failure[0].toString(), failure[0]);
       return 1;

@@ -1,6 +1,8 @@
 package io.openclaw.config;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -24,6 +26,9 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
   public static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  /** Refuses a key given twice in one mapping: which one wins would otherwise be silent. */
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final Pattern REGION_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern HOST_PORT = Pattern.compile("[^\\s:]+:\\d{1,5}");
   private static final Pattern CLUSTER_MEMBER = Pattern.compile("[^\\s:,]+(:\\d{1,5})?");
@@ -54,9 +59,9 @@ public final class ConfigLoader {
   public OpenClawConfig fromYaml(String yaml) {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+      root = YAML.readTree(yaml);
     } catch (JacksonException e) {
-      throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage(), e);
+      throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage() + at(e.getLocation()), e);
     }
     return read(new Section("", root));
   }
@@ -237,12 +242,22 @@ public final class ConfigLoader {
     if (!format.equals("text") && !format.equals("json")) {
       throw section.invalid("format", "must be text or json, not '" + format + "'");
     }
+    format = env.getOrDefault("OPENCLAW_LOG_FORMAT", format);
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new ConfigException("environment variable OPENCLAW_LOG_FORMAT must be text or json, not '" + format + "'");
+    }
     String level = section.string("level", "info").toLowerCase(Locale.ROOT);
     if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
       throw section.invalid("level", "must be one of error, warn, info, debug, trace, not '" + level + "'");
     }
     section.finish();
-    return new OpenClawConfig.Logging(env.getOrDefault("OPENCLAW_LOG_FORMAT", format), level);
+    return new OpenClawConfig.Logging(format, level);
+  }
+
+  private static String at(JsonLocation location) {
+    return location == null || location.getLineNr() < 1
+        ? ""
+        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
   }
 
   private static String defaultNodeName(long port) {

@@ -119,4 +119,33 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENCLAW_HTTP_PORT", "http")).defaults())
         .hasMessageContaining("OPENCLAW_HTTP_PORT must be a port number");
   }
+
+  @Test
+  void aKeyGivenTwiceIsRefusedWithItsName() {
+    assertThatThrownBy(() -> loader.fromYaml("bucket: {capacity: 5}\nbucket: {capacity: 6}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Duplicate field 'bucket'")
+        .hasMessageContaining("line 2");
+    assertThatThrownBy(() -> loader.fromYaml("bucket: {capacity: 5, capacity: 7}"))
+        .hasMessageContaining("Duplicate field 'capacity'");
+  }
+
+  @Test
+  void aNumberYamlCannotReadIsPlacedByLine() {
+    assertThatThrownBy(() -> loader.fromYaml("bucket:\n  capacity: .inf\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(".inf")
+        .hasMessageContaining("line 2");
+  }
+
+  @Test
+  void logFormatFromTheEnvironmentIsCheckedToo() {
+    ConfigLoader withEnv = new ConfigLoader(Map.of("OPENCLAW_LOG_FORMAT", "xml"));
+
+    assertThatThrownBy(withEnv::defaults)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("OPENCLAW_LOG_FORMAT must be text or json, not 'xml'");
+    assertThat(new ConfigLoader(Map.of("OPENCLAW_LOG_FORMAT", "json")).defaults().logging().format())
+        .isEqualTo("json");
+  }
 }
