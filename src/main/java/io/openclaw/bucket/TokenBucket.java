@@ -53,14 +53,19 @@ public final class TokenBucket {
     return describe(policy, state.levelMicros, state.carry, requestedTokens, allowed);
   }
 
-  /** Renders a level (as the store left it after the request) into the answer a client sees. */
+  /**
+   * Renders a level (as the store left it after the request) into the answer a client sees. A denied request
+   * that even a full bucket could not grant (possible in local mode, whose buckets are smaller than the
+   * global ones the request was checked against) never succeeds here: its retry time is -1, as for a bucket
+   * that never refills.
+   */
   public static Decision describe(BucketPolicy policy, long levelMicros, long carry, long requestedTokens,
       boolean allowed) {
     long remaining = Math.max(0, levelMicros) / MICROS_PER_TOKEN;
     long retryAfter = 0;
     if (!allowed) {
-      long missing = requestedTokens * MICROS_PER_TOKEN - policy.graceMicros() - levelMicros;
-      retryAfter = millisToEarn(policy, missing, carry);
+      long need = requestedTokens * MICROS_PER_TOKEN - policy.graceMicros();
+      retryAfter = need > policy.capacityMicros() ? -1 : millisToEarn(policy, need - levelMicros, carry);
     }
     long resetAfter = millisToEarn(policy, policy.capacityMicros() - levelMicros, carry);
     return new Decision(allowed, requestedTokens, remaining, levelMicros, retryAfter, resetAfter);

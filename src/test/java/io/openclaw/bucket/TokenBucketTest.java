@@ -125,6 +125,21 @@ class TokenBucketTest {
   }
 
   @Test
+  void aRequestNoFullBucketCouldGrantHasNoRetryTime() {
+    BucketPolicy policy = policy(250, "25", "0.1");
+    BucketState state = BucketState.full(policy, START);
+
+    Decision tooLarge = TokenBucket.take(policy, state, START, 276);
+    Decision largest = TokenBucket.take(policy, state, START, 275);
+
+    assertThat(tooLarge.allowed()).isFalse();
+    assertThat(tooLarge.retryAfterMillis()).isEqualTo(-1);
+    assertThat(largest.allowed()).isTrue();
+    assertThat(TokenBucket.take(policy, state, START, 1).retryAfterMillis()).isEqualTo(40);
+    assertThat(TokenBucket.take(policy, state, START + 3600 * SECOND, 276).allowed()).isFalse();
+  }
+
+  @Test
   void fixedQuotaNeverRefillsAndSaysSo() {
     BucketPolicy policy = policy(3, "0", "0");
     BucketState state = BucketState.full(policy, START);
