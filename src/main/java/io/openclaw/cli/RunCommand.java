@@ -19,7 +19,6 @@ import picocli.CommandLine.Option;
         + "with sync disabled on port 8080.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-        "0:stopped by a signal after serving",
         "1:the node failed to start (e.g. its HTTP port is taken)",
         "2:invalid configuration (the message names the key)",
         "3:invalid command line"})
