@@ -3,13 +3,17 @@ package io.openclaw.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.openclaw.config.ConfigLoader;
 import io.openclaw.config.OpenClawConfig;
 import io.openclaw.node.RateRequest;
 import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -24,6 +28,7 @@ public final class RateRequestParser {
   private static final int TOKENS = 1;
   private static final int SERVICE = 2;
   private static final Object NOT_A_SCALAR = new Object();
+  private static final BigDecimal MAX_TOKENS = BigDecimal.valueOf(Long.MAX_VALUE);
 
   private final OpenClawConfig.Buckets buckets;
 
@@ -41,6 +46,7 @@ public final class RateRequestParser {
     return new RateRequest(service, clientId, tokens);
   }
 
+  /** The body must be JSON in UTF-8: a charset parameter, if any, must say so (case does not matter). */
   private static void checkContentType(String contentType) {
     if (contentType == null) {
       return;
@@ -51,38 +57,81 @@ public final class RateRequestParser {
       throw new BadRequest(415, "unsupported_media_type",
           "Content-Type must be application/json, not '" + mediaType + "'");
     }
+    if (end >= 0) {
+      for (String parameter : contentType.substring(end + 1).split(";")) {
+        checkCharset(parameter);
+      }
+    }
+  }
+
+  private static void checkCharset(String parameter) {
+    int equals = parameter.indexOf('=');
+    String name = (equals < 0 ? parameter : parameter.substring(0, equals)).trim();
+    if (!name.equalsIgnoreCase("charset")) {
+      return;
+    }
+    String charset = equals < 0 ? "" : parameter.substring(equals + 1).trim();
+    if (charset.length() >= 2 && charset.startsWith("\"") && charset.endsWith("\"")) {
+      charset = charset.substring(1, charset.length() - 1);
+    }
+    if (!charset.equalsIgnoreCase("utf-8")) {
+      throw new BadRequest(415, "unsupported_media_type",
+          "the body must be JSON in UTF-8, not in charset '" + charset + "'");
+    }
   }
 
   /**
    * Reads the three fields with Jackson's streaming parser: no tree is built for a body that is read once.
-   * Each value comes back as the tree would hold it (String, Integer, Long, BigInteger, Double), or as
-   * {@link #NOT_A_SCALAR} for an object, array or boolean, which every field rejects.
+   * Each value comes back as a String, as an Integer, Long, BigInteger or BigDecimal for {@code tokens}, or
+   * as {@link #NOT_A_SCALAR} for anything no field accepts (an object, array or boolean; a number in another
+   * field).
    */
   private static Object[] fields(Buffer body) {
     if (body == null || body.length() == 0) {
       throw invalid("invalid_json", "request body is empty; send a JSON object such as {\"client_id\": \"abc\"}");
     }
-    Object[] values = new Object[3];
-    try (JsonParser parser = JSON.createParser(body.getBytes())) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw invalid("invalid_json", "request body must be a JSON object");
-      }
-      int seen = 0;
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        int field = FIELDS.indexOf(parser.currentName());
-        Object value = value(parser, parser.nextToken());
-        if (field >= 0) {
-          seen = once(seen, field);
-          values[field] = value;
-        }
-      }
-      if (parser.nextToken() != null) {
-        throw invalid("invalid_json", "request body is not valid JSON: content after the object");
-      }
+    try (JsonParser parser = JSON.createParser(utf8(body))) {
+      return fields(parser);
     } catch (IOException e) {
       throw invalid("invalid_json", "request body is not valid JSON");
     }
+  }
+
+  private static Object[] fields(JsonParser parser) throws IOException {
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      throw invalid("invalid_json", "request body must be a JSON object");
+    }
+    Object[] values = new Object[3];
+    int seen = 0;
+    while (nextToken(parser) == JsonToken.FIELD_NAME) {
+      int field = FIELDS.indexOf(parser.currentName());
+      JsonToken token = nextToken(parser);
+      if (field >= 0) {
+        seen = once(seen, field);
+        values[field] = value(parser, token, field);
+      } else {
+        parser.skipChildren();
+      }
+    }
+    if (parser.nextToken() != null) {
+      throw invalid("invalid_json", "request body is not valid JSON: content after the object");
+    }
     return values;
+  }
+
+  /**
+   * The next token. Jackson reads a field's value along with its name, and refuses a number of more than
+   * 1000 characters; when that number is the value of {@code tokens} it is a bad {@code tokens}.
+   */
+  private static JsonToken nextToken(JsonParser parser) throws IOException {
+    try {
+      return parser.nextToken();
+    } catch (StreamConstraintsException e) {
+      if (FIELDS.get(TOKENS).equals(parser.currentName())) {
+        throw invalid("invalid_tokens", "tokens is too long a number");
+      }
+      throw e;
+    }
   }
 
   /**
@@ -97,17 +146,63 @@ public final class RateRequestParser {
     return seen | bit;
   }
 
-  private static Object value(JsonParser parser, JsonToken token) throws IOException {
+  /**
+   * The bytes of a body that is well-formed UTF-8, the only encoding accepted. Jackson would read overlong
+   * forms ({@code C0 AF} as '/') and guess UTF-16 or UTF-32 from NUL bytes, so two different bodies could
+   * name the same bucket. An all-ASCII body without NUL, the common case, needs no decoding; a NUL byte is
+   * never valid JSON text anyway.
+   */
+  private static byte[] utf8(Buffer body) {
+    byte[] bytes = body.getBytes();
+    for (byte b : bytes) {
+      if (b <= 0) {
+        checkUtf8(bytes);
+        break;
+      }
+    }
+    return bytes;
+  }
+
+  private static void checkUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+    } catch (CharacterCodingException e) {
+      throw invalid("invalid_json", "request body is not valid UTF-8");
+    }
+    for (byte b : bytes) {
+      if (b == 0) {
+        throw invalid("invalid_json", "request body is not valid JSON: it has a NUL byte");
+      }
+    }
+  }
+
+  private static Object value(JsonParser parser, JsonToken token, int field) throws IOException {
     return switch (token) {
       case VALUE_STRING -> parser.getText();
-      case VALUE_NUMBER_INT -> parser.getNumberValue();
-      case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> field == TOKENS ? number(parser, token) : NOT_A_SCALAR;
       case VALUE_NULL -> null;
       default -> {
         parser.skipChildren();
         yield NOT_A_SCALAR;
       }
     };
+  }
+
+  /**
+   * The number of {@code tokens} exactly as written: one with a fraction or an exponent as a BigDecimal,
+   * since as a double 0.99999999999999999 would become 1 and 1e-400 would become 0.
+   */
+  private static Number number(JsonParser parser, JsonToken token) throws IOException {
+    try {
+      return token == JsonToken.VALUE_NUMBER_INT ? parser.getNumberValue() : parser.getDecimalValue();
+    } catch (StreamConstraintsException e) {
+      throw invalid("invalid_tokens", "tokens is too long a number");
+    } catch (NumberFormatException e) {
+      throw invalid("invalid_tokens", "tokens has an exponent out of range");
+    }
   }
 
   private static String service(Object value) {
@@ -156,17 +251,29 @@ public final class RateRequestParser {
     if (value instanceof BigInteger) {
       throw invalid("invalid_tokens", "tokens is too large");
     }
-    if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
-      double number = ((Number) value).doubleValue();
-      if (Double.isNaN(number) || Double.isInfinite(number) || number != Math.rint(number)) {
-        throw invalid("invalid_tokens", "tokens must be a whole number, not " + value);
-      }
-      if (Math.abs(number) > 1e15) {
-        throw invalid("invalid_tokens", "tokens is too large");
-      }
-      return nonNegative((long) number);
+    if (value instanceof BigDecimal decimal) {
+      return wholeNumber(decimal);
     }
     throw invalid("invalid_tokens", "tokens must be a whole number >= 0");
+  }
+
+  /** A value such as 2.0 or 1e2 is whole; any fraction, however small, is not. */
+  private static long wholeNumber(BigDecimal value) {
+    if (value.signum() < 0) {
+      throw invalid("invalid_tokens", "tokens must be >= 0, not " + shown(value));
+    }
+    if (value.compareTo(MAX_TOKENS) > 0) {
+      throw invalid("invalid_tokens", "tokens is too large");
+    }
+    BigDecimal stripped = value.stripTrailingZeros();
+    if (stripped.scale() > 0) {
+      throw invalid("invalid_tokens", "tokens must be a whole number, not " + shown(value));
+    }
+    return stripped.longValueExact();
+  }
+
+  private static String shown(BigDecimal value) {
+    return value.precision() <= 40 ? value.toString() : "a number with " + value.precision() + " digits";
   }
 
   private static long nonNegative(long tokens) {
