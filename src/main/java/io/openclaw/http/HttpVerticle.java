@@ -38,6 +38,10 @@ public final class HttpVerticle extends VerticleBase {
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence RATELIMIT_POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
   private static final CharSequence RATELIMIT = HttpHeaders.createOptimized("RateLimit");
+  private static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized("application/problem+json");
+  /** The RFC 9457 problem type of a 503, from the IETF RateLimit header fields draft. */
+  public static final String REDUCED_CAPACITY_TYPE =
+      "https://iana.org/assignments/http-problem-types#temporary-reduced-capacity";
   /** How long to wait before sending a request again whose shard was moving (no consumer, or a refusal). */
   static final long SHARD_MOVE_RETRY_MILLIS = 150;
 
@@ -211,7 +215,25 @@ public final class HttpVerticle extends VerticleBase {
       case TIMEOUT -> "the bucket's shard did not answer in time; retry after " + retryAfterSeconds + " s";
       case INTERNAL -> "internal error";
     };
-    sendError(ctx, failure.httpStatus(), failure.error(), message);
+    if (failure.httpStatus() == 503) {
+      sendReducedCapacity(ctx, failure.error(), message);
+    } else {
+      sendError(ctx, failure.httpStatus(), failure.error(), message);
+    }
+  }
+
+  /** A 503 as an RFC 9457 problem of the draft's type, keeping the {@code error} and {@code message} of every error. */
+  static void sendReducedCapacity(RoutingContext ctx, String error, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    JsonObject problem = new JsonObject()
+        .put("type", REDUCED_CAPACITY_TYPE)
+        .put("title", "Temporary Reduced Capacity")
+        .put("status", 503)
+        .put("error", error)
+        .put("message", message);
+    ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON).end(problem.toBuffer());
   }
 
   private void internalError(RoutingContext ctx) {
