@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -25,6 +26,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,12 +87,12 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, ctx -> sendError(ctx, 404, "not_found", "no such endpoint: " + ctx.request().path()));
     router.errorHandler(405, ctx -> sendError(ctx, 405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(413, ctx -> sendError(ctx, 413, "body_too_large",
-        "request body is larger than " + config.http().bodyLimitBytes() + " bytes"));
+    router.errorHandler(413, this::bodyTooLarge);
     router.errorHandler(400, ctx -> sendError(ctx, 400, "bad_request", "the request could not be read"));
     router.errorHandler(500, this::internalError);
 
-    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port());
+    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
+        .setIdleTimeout(config.http().idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
   }
 
@@ -236,16 +238,31 @@ public final class HttpVerticle extends VerticleBase {
     ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON).end(problem.toBuffer());
   }
 
+  /**
+   * A 413 is answered before the body is read (from its Content-Length, also when the client waits for
+   * 100-continue), or while it is still arriving. The rest of the body would then be read as the next
+   * request, so the connection is closed once the answer is out.
+   */
+  private void bodyTooLarge(RoutingContext ctx) {
+    String message = "request body is larger than " + config.http().bodyLimitBytes() + " bytes";
+    if (ctx.request().version() == HttpVersion.HTTP_2) {
+      sendError(ctx, 413, "body_too_large", message);
+      return;
+    }
+    ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    sendError(ctx, 413, "body_too_large", message).onComplete(sent -> ctx.request().connection().close());
+  }
+
   private void internalError(RoutingContext ctx) {
     LOG.error("Request failed unexpectedly: {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
     sendError(ctx, 500, "internal_error", "internal error");
   }
 
-  static void sendError(RoutingContext ctx, int status, String error, String message) {
+  static Future<Void> sendError(RoutingContext ctx, int status, String error, String message) {
     if (ctx.response().ended()) {
-      return;
+      return Future.succeededFuture();
     }
-    ctx.response()
+    return ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
         .end(new JsonObject().put("error", error).put("message", message).toBuffer());
