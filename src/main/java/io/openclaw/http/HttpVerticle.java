@@ -14,6 +14,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -87,8 +88,10 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, ctx -> sendError(ctx, 404, "not_found", "no such endpoint: " + ctx.request().path()));
     router.errorHandler(405, ctx -> sendError(ctx, 405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(413, this::bodyTooLarge);
-    router.errorHandler(400, ctx -> sendError(ctx, 400, "bad_request", "the request could not be read"));
+    router.errorHandler(413, ctx -> sendErrorAndClose(ctx, 413, "body_too_large",
+        "request body is larger than " + config.http().bodyLimitBytes() + " bytes"));
+    router.errorHandler(400, this::badRequest);
+    router.errorHandler(200, this::bodyUnreadable);
     router.errorHandler(500, this::internalError);
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
@@ -238,22 +241,49 @@ public final class HttpVerticle extends VerticleBase {
     ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON).end(problem.toBuffer());
   }
 
+  private void badRequest(RoutingContext ctx) {
+    if (ctx.failure() == null) {
+      sendError(ctx, 400, "bad_request", "the request could not be read");
+      return;
+    }
+    LOG.debug("Request could not be read, answering 400: {}", ctx.failure().toString());
+    sendErrorAndClose(ctx, 400, "bad_request", "the request could not be read");
+  }
+
   /**
-   * A 413 is answered before the body is read (from its Content-Length, also when the client waits for
-   * 100-continue), or while it is still arriving. The rest of the body would then be read as the next
-   * request, so the connection is closed once the answer is out.
+   * NOTE: vertx-web's BodyHandler fails the request with status 200 when the request stream fails while the body
+   * is read: the client closed the connection, or sent a body HTTP cannot decode (a bad chunk size). Both are
+   * the client's doing, so they are logged at DEBUG and answered 400 if the connection can still carry it
+   * (Vert.x closes it on a chunk it cannot decode, often before).
    */
-  private void bodyTooLarge(RoutingContext ctx) {
-    String message = "request body is larger than " + config.http().bodyLimitBytes() + " bytes";
-    if (ctx.request().version() == HttpVersion.HTTP_2) {
-      sendError(ctx, 413, "body_too_large", message);
+  private void bodyUnreadable(RoutingContext ctx) {
+    LOG.debug("Request body could not be read: {} {}: {}", ctx.request().method(), ctx.request().path(),
+        String.valueOf(ctx.failure()));
+    if (!ctx.response().closed()) {
+      sendErrorAndClose(ctx, 400, "bad_request", "the request body could not be read");
+    }
+  }
+
+  /**
+   * Answers an error to a request whose body was not read to its end: a 413 is answered from the
+   * Content-Length (also when the client waits for 100-continue), a 400 when the body cannot be decoded. The
+   * rest of the body, or the next request of a client that never sends it, would be read out of step, so an
+   * HTTP/1.x connection is closed once the answer is out.
+   */
+  private static void sendErrorAndClose(RoutingContext ctx, int status, String error, String message) {
+    if (ctx.response().ended() || ctx.request().version() == HttpVersion.HTTP_2) {
+      sendError(ctx, status, error, message);
       return;
     }
     ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-    sendError(ctx, 413, "body_too_large", message).onComplete(sent -> ctx.request().connection().close());
+    sendError(ctx, status, error, message).onComplete(sent -> ctx.request().connection().close());
   }
 
   private void internalError(RoutingContext ctx) {
+    if (ctx.failure() instanceof HttpClosedException) {
+      LOG.debug("Client closed the connection: {} {}", ctx.request().method(), ctx.request().path());
+      return;
+    }
     LOG.error("Request failed unexpectedly: {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
     sendError(ctx, 500, "internal_error", "internal error");
   }

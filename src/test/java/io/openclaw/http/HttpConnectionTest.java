@@ -81,6 +81,36 @@ class HttpConnectionTest {
     }
   }
 
+  @Test
+  void clientThatAbortsItsBodyIsNotAnError() throws Exception {
+    try (CapturedLog log = CapturedLog.attach()) {
+      try (Socket socket = connect()) {
+        send(socket, "POST /v1/rate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 100\r\n\r\n{\"client_id\": ");
+      }
+
+      log.awaitLine(line -> line.contains("could not be read") || line.startsWith("ERROR"));
+      assertThat(log.lines()).noneMatch(line -> line.startsWith("ERROR"));
+    }
+  }
+
+  /** Vert.x closes the connection on a chunk it cannot decode, often before a 400 can be written. */
+  @Test
+  void badChunkSizeClosesTheConnectionAndIsNotAnError() throws Exception {
+    try (CapturedLog log = CapturedLog.attach(); Socket socket = connect()) {
+      send(socket, "POST /v1/rate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n");
+
+      Answer answer = readUntilClosed(socket);
+
+      assertThat(answer.text()).satisfiesAnyOf(
+          text -> assertThat(text).isEmpty(),
+          text -> assertThat(text).startsWith("HTTP/1.1 400 ").contains("\"error\":\"bad_request\""));
+      log.awaitLine(line -> line.contains("could not be read") || line.startsWith("ERROR"));
+      assertThat(log.lines()).noneMatch(line -> line.startsWith("ERROR"));
+    }
+  }
+
   private record Answer(String text, long closedAfterMillis) {
   }
 
