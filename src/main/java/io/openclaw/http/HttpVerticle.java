@@ -1,5 +1,7 @@
 package io.openclaw.http;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.openclaw.bucket.BucketPolicy;
 import io.openclaw.config.OpenClawConfig;
 import io.openclaw.metrics.Metrics;
@@ -18,6 +20,7 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -96,7 +99,8 @@ public final class HttpVerticle extends VerticleBase {
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
         .setIdleTimeout(config.http().idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+    return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(HttpVerticle::invalidRequest)
+        .listen().onSuccess(s -> server = s);
   }
 
   /** The port this verticle's server listens on (useful when the config asks for port 0). */
@@ -277,6 +281,31 @@ public final class HttpVerticle extends VerticleBase {
     }
     ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     sendError(ctx, status, error, message).onComplete(sent -> ctx.request().connection().close());
+  }
+
+  /**
+   * A request HTTP could not decode (a bad request line, a request line or headers over Netty's limits) gets a
+   * JSON error like any other, and its connection is closed, since nothing after it can be read in step.
+   */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    LOG.debug("Request could not be decoded, closing its connection: {}", String.valueOf(cause));
+    if (cause instanceof TooLongHttpLineException) {
+      sendAndClose(request, 414, "uri_too_long", "the request line is too long");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      sendAndClose(request, 431, "headers_too_large", "the request headers are too large");
+    } else {
+      sendAndClose(request, 400, "bad_request", "the request could not be read");
+    }
+  }
+
+  private static void sendAndClose(HttpServerRequest request, int status, String error, String message) {
+    request.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+        .end(new JsonObject().put("error", error).put("message", message).toBuffer())
+        .onComplete(sent -> request.connection().close());
   }
 
   private void internalError(RoutingContext ctx) {

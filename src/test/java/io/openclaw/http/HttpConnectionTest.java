@@ -111,6 +111,24 @@ class HttpConnectionTest {
     }
   }
 
+  @Test
+  void requestsHttpCannotDecodeGetJsonErrors() throws IOException {
+    assertUndecodable("GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n", 414, "uri_too_long");
+    assertUndecodable("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n", 431,
+        "headers_too_large");
+    assertUndecodable("GET /health HTTP/9\r\n\r\n", 400, "bad_request");
+  }
+
+  private static void assertUndecodable(String request, int status, String error) throws IOException {
+    try (Socket socket = connect()) {
+      send(socket, request);
+
+      assertThat(readUntilClosed(socket).text()).matches("(?s)HTTP/1\\.[01] " + status + " .*")
+          .containsIgnoringCase("\r\ncontent-type: application/json\r\n")
+          .contains("\"error\":\"" + error + "\"");
+    }
+  }
+
   private record Answer(String text, long closedAfterMillis) {
   }
 
