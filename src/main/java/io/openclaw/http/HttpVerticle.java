@@ -1,7 +1,5 @@
 package io.openclaw.http;
 
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.openclaw.bucket.BucketPolicy;
 import io.openclaw.config.OpenClawConfig;
 import io.openclaw.metrics.Metrics;
@@ -20,9 +18,7 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -44,10 +40,6 @@ public final class HttpVerticle extends VerticleBase {
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence RATELIMIT_POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
   private static final CharSequence RATELIMIT = HttpHeaders.createOptimized("RateLimit");
-  private static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized("application/problem+json");
-  /** The RFC 9457 problem type of a 503, from the IETF RateLimit header fields draft. */
-  public static final String REDUCED_CAPACITY_TYPE =
-      "https://iana.org/assignments/http-problem-types#temporary-reduced-capacity";
   /** How long to wait before sending a request again whose shard was moving (no consumer, or a refusal). */
   static final long SHARD_MOVE_RETRY_MILLIS = 150;
 
@@ -91,15 +83,15 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, ctx -> sendError(ctx, 404, "not_found", "no such endpoint: " + ctx.request().path()));
     router.errorHandler(405, ctx -> sendError(ctx, 405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(413, ctx -> sendErrorAndClose(ctx, 413, "body_too_large",
+    router.errorHandler(413, ctx -> HttpErrors.sendErrorAndClose(ctx, 413, "body_too_large",
         "request body is larger than " + config.http().bodyLimitBytes() + " bytes"));
-    router.errorHandler(400, this::badRequest);
-    router.errorHandler(200, this::bodyUnreadable);
+    router.errorHandler(400, HttpErrors::badRequest);
+    router.errorHandler(200, HttpErrors::bodyUnreadable);
     router.errorHandler(500, this::internalError);
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
         .setIdleTimeout(config.http().idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
-    return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(HttpVerticle::invalidRequest)
+    return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(HttpErrors::undecodable)
         .listen().onSuccess(s -> server = s);
   }
 
@@ -225,87 +217,10 @@ public final class HttpVerticle extends VerticleBase {
       case INTERNAL -> "internal error";
     };
     if (failure.httpStatus() == 503) {
-      sendReducedCapacity(ctx, failure.error(), message);
+      HttpErrors.sendReducedCapacity(ctx, failure.error(), message);
     } else {
       sendError(ctx, failure.httpStatus(), failure.error(), message);
     }
-  }
-
-  /** A 503 as an RFC 9457 problem of the draft's type, keeping the {@code error} and {@code message} of every error. */
-  static void sendReducedCapacity(RoutingContext ctx, String error, String message) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    JsonObject problem = new JsonObject()
-        .put("type", REDUCED_CAPACITY_TYPE)
-        .put("title", "Temporary Reduced Capacity")
-        .put("status", 503)
-        .put("error", error)
-        .put("message", message);
-    ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON).end(problem.toBuffer());
-  }
-
-  private void badRequest(RoutingContext ctx) {
-    if (ctx.failure() == null) {
-      sendError(ctx, 400, "bad_request", "the request could not be read");
-      return;
-    }
-    LOG.debug("Request could not be read, answering 400: {}", ctx.failure().toString());
-    sendErrorAndClose(ctx, 400, "bad_request", "the request could not be read");
-  }
-
-  /**
-   * NOTE: vertx-web's BodyHandler fails the request with status 200 when the request stream fails while the body
-   * is read: the client closed the connection, or sent a body HTTP cannot decode (a bad chunk size). Both are
-   * the client's doing, so they are logged at DEBUG and answered 400 if the connection can still carry it
-   * (Vert.x closes it on a chunk it cannot decode, often before).
-   */
-  private void bodyUnreadable(RoutingContext ctx) {
-    LOG.debug("Request body could not be read: {} {}: {}", ctx.request().method(), ctx.request().path(),
-        String.valueOf(ctx.failure()));
-    if (!ctx.response().closed()) {
-      sendErrorAndClose(ctx, 400, "bad_request", "the request body could not be read");
-    }
-  }
-
-  /**
-   * Answers an error to a request whose body was not read to its end: a 413 is answered from the
-   * Content-Length (also when the client waits for 100-continue), a 400 when the body cannot be decoded. The
-   * rest of the body, or the next request of a client that never sends it, would be read out of step, so an
-   * HTTP/1.x connection is closed once the answer is out.
-   */
-  private static void sendErrorAndClose(RoutingContext ctx, int status, String error, String message) {
-    if (ctx.response().ended() || ctx.request().version() == HttpVersion.HTTP_2) {
-      sendError(ctx, status, error, message);
-      return;
-    }
-    ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-    sendError(ctx, status, error, message).onComplete(sent -> ctx.request().connection().close());
-  }
-
-  /**
-   * A request HTTP could not decode (a bad request line, a request line or headers over Netty's limits) gets a
-   * JSON error like any other, and its connection is closed, since nothing after it can be read in step.
-   */
-  private static void invalidRequest(HttpServerRequest request) {
-    Throwable cause = request.decoderResult().cause();
-    LOG.debug("Request could not be decoded, closing its connection: {}", String.valueOf(cause));
-    if (cause instanceof TooLongHttpLineException) {
-      sendAndClose(request, 414, "uri_too_long", "the request line is too long");
-    } else if (cause instanceof TooLongHttpHeaderException) {
-      sendAndClose(request, 431, "headers_too_large", "the request headers are too large");
-    } else {
-      sendAndClose(request, 400, "bad_request", "the request could not be read");
-    }
-  }
-
-  private static void sendAndClose(HttpServerRequest request, int status, String error, String message) {
-    request.response()
-        .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-        .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-        .end(new JsonObject().put("error", error).put("message", message).toBuffer())
-        .onComplete(sent -> request.connection().close());
   }
 
   private void internalError(RoutingContext ctx) {

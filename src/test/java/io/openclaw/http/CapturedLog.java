@@ -10,13 +10,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 
-/** Every ERROR line of the process and the edge's DEBUG lines, as "LEVEL logger - message", while attached. */
+/** Every ERROR line of the process and the HTTP edge's DEBUG lines, as "LEVEL logger - message", while attached. */
 final class CapturedLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private static final long WAIT_MILLIS = 10_000;
 
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-  private final Logger edge = (Logger) LoggerFactory.getLogger(HttpVerticle.class);
+  private final Logger edge = (Logger) LoggerFactory.getLogger(HttpVerticle.class.getPackageName());
   private final Level edgeLevel = edge.getLevel();
 
   static CapturedLog attach() {
@@ -44,7 +44,7 @@ final class CapturedLog extends AppenderBase<ILoggingEvent> implements AutoClose
 
   @Override
   protected void append(ILoggingEvent event) {
-    if (event.getLevel().isGreaterOrEqual(Level.ERROR) || event.getLoggerName().equals(edge.getName())) {
+    if (event.getLevel().isGreaterOrEqual(Level.ERROR) || event.getLoggerName().startsWith(edge.getName() + ".")) {
       lines.add(event.getLevel() + " " + event.getLoggerName() + " - " + event.getFormattedMessage());
     }
   }

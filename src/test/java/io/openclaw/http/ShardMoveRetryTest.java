@@ -112,7 +112,7 @@ class ShardMoveRetryTest {
   private static void assertReducedCapacityProblem(HttpResponse<io.vertx.core.buffer.Buffer> response) {
     JsonObject body = response.bodyAsJsonObject();
     assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(body.getString("type")).isEqualTo(HttpVerticle.REDUCED_CAPACITY_TYPE);
+    assertThat(body.getString("type")).isEqualTo(HttpErrors.REDUCED_CAPACITY_TYPE);
     assertThat(body.getString("title")).isEqualTo("Temporary Reduced Capacity");
     assertThat(body.getInteger("status")).isEqualTo(503);
     assertThat(body.getString("message")).isNotBlank();
