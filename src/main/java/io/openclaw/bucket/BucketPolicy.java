@@ -91,13 +91,24 @@ public record BucketPolicy(
     return graceMicros / MICROS_PER_TOKEN;
   }
 
-  /** Seconds for an empty bucket to refill completely, rounded up; 0 when it never refills. */
+  /**
+   * Seconds for a bucket at the bottom of its grace overdraft to refill completely, rounded up; 0 when it
+   * never refills. The longest a bucket can take to become full, so the basis of its expiry.
+   */
   public long fullRefillSeconds() {
     if (!refills()) {
       return 0;
     }
     long units = (capacityMicros + graceMicros) * refillDenominator;
     return ceilDiv(ceilDiv(units, refillNumerator), 1_000_000L);
+  }
+
+  /** Seconds for an empty bucket (no overdraft) to refill to capacity, rounded up; 0 when it never refills. */
+  public long capacityRefillSeconds() {
+    if (!refills()) {
+      return 0;
+    }
+    return ceilDiv(ceilDiv(capacityMicros * refillDenominator, refillNumerator), 1_000_000L);
   }
 
   static long ceilDiv(long dividend, long divisor) {

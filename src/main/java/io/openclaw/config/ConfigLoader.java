@@ -88,10 +88,11 @@ public final class ConfigLoader {
     long port = section.integer("port", 8080, 0, 65535);
     long bodyLimit = section.integer("body_limit_bytes", 4096, 64, 1 << 20);
     long eventLoops = section.integer("event_loops", Runtime.getRuntime().availableProcessors(), 1, 1024);
+    long idleTimeout = section.integer("idle_timeout_seconds", 30, 1, 3600);
     section.finish();
     host = env.getOrDefault("OPENCLAW_HTTP_HOST", host);
     port = envPort("OPENCLAW_HTTP_PORT", port);
-    return new OpenClawConfig.Http(host, (int) port, (int) bodyLimit, (int) eventLoops);
+    return new OpenClawConfig.Http(host, (int) port, (int) bodyLimit, (int) eventLoops, (int) idleTimeout);
   }
 
   private long envPort(String name, long fallback) {

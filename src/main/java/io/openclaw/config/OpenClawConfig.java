@@ -17,7 +17,11 @@ public record OpenClawConfig(
     Metrics metrics,
     Logging logging) {
 
-  public record Http(String host, int port, int bodyLimitBytes, int eventLoops) {
+  /**
+   * The HTTP server. A connection on which nothing is read or written for {@code idleTimeoutSeconds} is closed,
+   * whether idle between requests or stalled in the middle of one.
+   */
+  public record Http(String host, int port, int bodyLimitBytes, int eventLoops, int idleTimeoutSeconds) {
   }
 
   /**

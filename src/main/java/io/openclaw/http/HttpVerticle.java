@@ -14,6 +14,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -25,6 +26,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,13 +83,16 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, ctx -> sendError(ctx, 404, "not_found", "no such endpoint: " + ctx.request().path()));
     router.errorHandler(405, ctx -> sendError(ctx, 405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(413, ctx -> sendError(ctx, 413, "body_too_large",
+    router.errorHandler(413, ctx -> HttpErrors.sendErrorAndClose(ctx, 413, "body_too_large",
         "request body is larger than " + config.http().bodyLimitBytes() + " bytes"));
-    router.errorHandler(400, ctx -> sendError(ctx, 400, "bad_request", "the request could not be read"));
+    router.errorHandler(400, HttpErrors::badRequest);
+    router.errorHandler(200, HttpErrors::bodyUnreadable);
     router.errorHandler(500, this::internalError);
 
-    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port());
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
+        .setIdleTimeout(config.http().idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(HttpErrors::undecodable)
+        .listen().onSuccess(s -> server = s);
   }
 
   /** The port this verticle's server listens on (useful when the config asks for port 0). */
@@ -211,19 +216,27 @@ public final class HttpVerticle extends VerticleBase {
       case TIMEOUT -> "the bucket's shard did not answer in time; retry after " + retryAfterSeconds + " s";
       case INTERNAL -> "internal error";
     };
-    sendError(ctx, failure.httpStatus(), failure.error(), message);
+    if (failure.httpStatus() == 503) {
+      HttpErrors.sendReducedCapacity(ctx, failure.error(), message);
+    } else {
+      sendError(ctx, failure.httpStatus(), failure.error(), message);
+    }
   }
 
   private void internalError(RoutingContext ctx) {
+    if (ctx.failure() instanceof HttpClosedException) {
+      LOG.debug("Client closed the connection: {} {}", ctx.request().method(), ctx.request().path());
+      return;
+    }
     LOG.error("Request failed unexpectedly: {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
     sendError(ctx, 500, "internal_error", "internal error");
   }
 
-  static void sendError(RoutingContext ctx, int status, String error, String message) {
+  static Future<Void> sendError(RoutingContext ctx, int status, String error, String message) {
     if (ctx.response().ended()) {
-      return;
+      return Future.succeededFuture();
     }
-    ctx.response()
+    return ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
         .end(new JsonObject().put("error", error).put("message", message).toBuffer());

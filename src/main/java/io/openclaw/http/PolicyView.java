@@ -64,7 +64,11 @@ final class PolicyView {
     return appendLong(body, reply.resetAfterMillis()).appendBytes(tail);
   }
 
-  /** The IETF {@code RateLimit} field: remaining tokens and whole seconds until the bucket is full. */
+  /**
+   * The IETF {@code RateLimit} field: remaining tokens and whole seconds until the bucket is full. While the
+   * bucket repays a grace overdraft, {@code t} includes that repayment, so it may exceed the policy's
+   * {@code w}.
+   */
   String rateLimitHeader(long remainingTokens, long resetAfterMillis) {
     StringBuilder header = new StringBuilder().append('"').append(service).append("\";r=").append(remainingTokens);
     if (resetAfterMillis >= 0) {
@@ -73,10 +77,11 @@ final class PolicyView {
     return header.toString();
   }
 
+  /** The IETF {@code RateLimit-Policy} field: the quota and the seconds to refill it from empty. */
   private static String policyHeader(String service, BucketPolicy policy) {
     StringBuilder header = new StringBuilder().append('"').append(service).append("\";q=").append(policy.capacity());
     if (policy.refills()) {
-      header.append(";w=").append(Math.max(1, policy.fullRefillSeconds()));
+      header.append(";w=").append(Math.max(1, policy.capacityRefillSeconds()));
     }
     return header.toString();
   }

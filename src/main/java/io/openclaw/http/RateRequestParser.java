@@ -3,13 +3,14 @@ package io.openclaw.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.openclaw.config.ConfigLoader;
 import io.openclaw.config.OpenClawConfig;
 import io.openclaw.node.RateRequest;
 import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -24,6 +25,7 @@ public final class RateRequestParser {
   private static final int TOKENS = 1;
   private static final int SERVICE = 2;
   private static final Object NOT_A_SCALAR = new Object();
+  private static final BigDecimal MAX_TOKENS = BigDecimal.valueOf(Long.MAX_VALUE);
 
   private final OpenClawConfig.Buckets buckets;
 
@@ -32,7 +34,7 @@ public final class RateRequestParser {
   }
 
   public RateRequest parse(String contentType, Buffer body) {
-    checkContentType(contentType);
+    BodyEncoding.checkContentType(contentType);
     Object[] values = fields(body);
 
     String service = service(values[SERVICE]);
@@ -41,48 +43,58 @@ public final class RateRequestParser {
     return new RateRequest(service, clientId, tokens);
   }
 
-  private static void checkContentType(String contentType) {
-    if (contentType == null) {
-      return;
-    }
-    int end = contentType.indexOf(';');
-    String mediaType = (end < 0 ? contentType : contentType.substring(0, end)).trim();
-    if (!mediaType.equalsIgnoreCase("application/json")) {
-      throw new BadRequest(415, "unsupported_media_type",
-          "Content-Type must be application/json, not '" + mediaType + "'");
-    }
-  }
-
   /**
    * Reads the three fields with Jackson's streaming parser: no tree is built for a body that is read once.
-   * Each value comes back as the tree would hold it (String, Integer, Long, BigInteger, Double), or as
-   * {@link #NOT_A_SCALAR} for an object, array or boolean, which every field rejects.
+   * Each value comes back as a String, as an Integer, Long, BigInteger or BigDecimal for {@code tokens}, or
+   * as {@link #NOT_A_SCALAR} for anything no field accepts (an object, array or boolean; a number in another
+   * field).
    */
   private static Object[] fields(Buffer body) {
     if (body == null || body.length() == 0) {
       throw invalid("invalid_json", "request body is empty; send a JSON object such as {\"client_id\": \"abc\"}");
     }
-    Object[] values = new Object[3];
-    try (JsonParser parser = JSON.createParser(body.getBytes())) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw invalid("invalid_json", "request body must be a JSON object");
-      }
-      int seen = 0;
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        int field = FIELDS.indexOf(parser.currentName());
-        Object value = value(parser, parser.nextToken());
-        if (field >= 0) {
-          seen = once(seen, field);
-          values[field] = value;
-        }
-      }
-      if (parser.nextToken() != null) {
-        throw invalid("invalid_json", "request body is not valid JSON: content after the object");
-      }
+    try (JsonParser parser = JSON.createParser(BodyEncoding.utf8(body))) {
+      return fields(parser);
     } catch (IOException e) {
       throw invalid("invalid_json", "request body is not valid JSON");
     }
+  }
+
+  private static Object[] fields(JsonParser parser) throws IOException {
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      throw invalid("invalid_json", "request body must be a JSON object");
+    }
+    Object[] values = new Object[3];
+    int seen = 0;
+    while (nextToken(parser) == JsonToken.FIELD_NAME) {
+      int field = FIELDS.indexOf(parser.currentName());
+      JsonToken token = nextToken(parser);
+      if (field >= 0) {
+        seen = once(seen, field);
+        values[field] = value(parser, token, field);
+      } else {
+        parser.skipChildren();
+      }
+    }
+    if (parser.nextToken() != null) {
+      throw invalid("invalid_json", "request body is not valid JSON: content after the object");
+    }
     return values;
+  }
+
+  /**
+   * The next token. Jackson reads a field's value along with its name, and refuses a number of more than
+   * 1000 characters; when that number is the value of {@code tokens} it is a bad {@code tokens}.
+   */
+  private static JsonToken nextToken(JsonParser parser) throws IOException {
+    try {
+      return parser.nextToken();
+    } catch (StreamConstraintsException e) {
+      if (FIELDS.get(TOKENS).equals(parser.currentName())) {
+        throw invalid("invalid_tokens", "tokens is too long a number");
+      }
+      throw e;
+    }
   }
 
   /**
@@ -97,17 +109,30 @@ public final class RateRequestParser {
     return seen | bit;
   }
 
-  private static Object value(JsonParser parser, JsonToken token) throws IOException {
+  private static Object value(JsonParser parser, JsonToken token, int field) throws IOException {
     return switch (token) {
       case VALUE_STRING -> parser.getText();
-      case VALUE_NUMBER_INT -> parser.getNumberValue();
-      case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> field == TOKENS ? number(parser, token) : NOT_A_SCALAR;
       case VALUE_NULL -> null;
       default -> {
         parser.skipChildren();
         yield NOT_A_SCALAR;
       }
     };
+  }
+
+  /**
+   * The number of {@code tokens} exactly as written: one with a fraction or an exponent as a BigDecimal,
+   * since as a double 0.99999999999999999 would become 1 and 1e-400 would become 0.
+   */
+  private static Number number(JsonParser parser, JsonToken token) throws IOException {
+    try {
+      return token == JsonToken.VALUE_NUMBER_INT ? parser.getNumberValue() : parser.getDecimalValue();
+    } catch (StreamConstraintsException e) {
+      throw invalid("invalid_tokens", "tokens is too long a number");
+    } catch (NumberFormatException e) {
+      throw invalid("invalid_tokens", "tokens has an exponent out of range");
+    }
   }
 
   private static String service(Object value) {
@@ -156,17 +181,29 @@ public final class RateRequestParser {
     if (value instanceof BigInteger) {
       throw invalid("invalid_tokens", "tokens is too large");
     }
-    if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
-      double number = ((Number) value).doubleValue();
-      if (Double.isNaN(number) || Double.isInfinite(number) || number != Math.rint(number)) {
-        throw invalid("invalid_tokens", "tokens must be a whole number, not " + value);
-      }
-      if (Math.abs(number) > 1e15) {
-        throw invalid("invalid_tokens", "tokens is too large");
-      }
-      return nonNegative((long) number);
+    if (value instanceof BigDecimal decimal) {
+      return wholeNumber(decimal);
     }
     throw invalid("invalid_tokens", "tokens must be a whole number >= 0");
+  }
+
+  /** A value such as 2.0 or 1e2 is whole; any fraction, however small, is not. */
+  private static long wholeNumber(BigDecimal value) {
+    if (value.signum() < 0) {
+      throw invalid("invalid_tokens", "tokens must be >= 0, not " + shown(value));
+    }
+    if (value.compareTo(MAX_TOKENS) > 0) {
+      throw invalid("invalid_tokens", "tokens is too large");
+    }
+    BigDecimal stripped = value.stripTrailingZeros();
+    if (stripped.scale() > 0) {
+      throw invalid("invalid_tokens", "tokens must be a whole number, not " + shown(value));
+    }
+    return stripped.longValueExact();
+  }
+
+  private static String shown(BigDecimal value) {
+    return value.precision() <= 40 ? value.toString() : "a number with " + value.precision() + " digits";
   }
 
   private static long nonNegative(long tokens) {

@@ -39,6 +39,13 @@ public final class MetricNames {
   public static final String TAG_MODE = "mode";
   public static final String TAG_MASTER = "master";
 
+  /** Prefix of the Vert.x HTTP meters, whose {@code method} label is bounded. */
+  public static final String VERTX_HTTP_PREFIX = "vertx.http.";
+  /** Label of the Vert.x HTTP meters that holds the request method. */
+  public static final String TAG_HTTP_METHOD = "method";
+  /** The {@code method} label of every request whose method is not one of the standard ones. */
+  public static final String OTHER_HTTP_METHOD = "other";
+
   /** The service label of the default bucket and of every service without a {@code services:} entry. */
   public static final String DEFAULT_SERVICE = "default";
 

@@ -2,6 +2,7 @@ package io.openclaw.metrics;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -25,6 +26,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -37,12 +39,17 @@ public final class NodeMetrics {
   public static final String PATH = "/metrics";
 
   /**
-   * Labels of the Vert.x meters, each with a bounded set of values: routes are templates (unmatched paths share
-   * the route ""), event-bus addresses are the node's own (one per shard; reply addresses are not counted), pools
+   * Labels of the Vert.x meters, each with a bounded set of values: methods are the standard ones or "other"
+   * ({@link #boundedHttpMethods}), routes are templates (unmatched paths share the route ""), codes are the
+   * server's own, event-bus addresses are the node's own (one per shard; reply addresses are not counted), pools
    * are the Vert.x worker pools. The address shows which shard is busy; it adds about nine series per shard.
    */
   private static final EnumSet<Label> VERTX_LABELS = EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE,
       Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME);
+
+  /** The methods of RFC 9110 and PATCH, the values the {@code method} label may keep. */
+  private static final Set<String> STANDARD_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
+      "OPTIONS", "TRACE", "PATCH");
 
   private final OpenClawConfig config;
   private final PrometheusMeterRegistry registry;
@@ -63,10 +70,31 @@ public final class NodeMetrics {
     registry.config()
         .commonTags(MetricNames.TAG_REGION, config.region(), MetricNames.TAG_NODE, config.node())
         .meterFilter(MeterFilter.deny(id -> MetricNames.NOT_EXPORTED.contains(id.getName())))
+        .meterFilter(boundedHttpMethods())
         .meterFilter(httpResponseTimeHistogram());
     NodeMetrics metrics = new NodeMetrics(config, registry);
     metrics.bindJvm();
     return metrics;
+  }
+
+  /**
+   * Vert.x labels a request with its method as sent, and a client may send any token as a method; each new
+   * one would add a set of series. Methods outside the standard ones are labelled
+   * {@value MetricNames#OTHER_HTTP_METHOD}.
+   */
+  static MeterFilter boundedHttpMethods() {
+    return new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        String method = id.getTag(MetricNames.TAG_HTTP_METHOD);
+        if (method == null || STANDARD_METHODS.contains(method) || !id.getName().startsWith(
+            MetricNames.VERTX_HTTP_PREFIX)) {
+          return id;
+        }
+        return id.replaceTags(Tags.of(id.getTagsAsIterable()).and(MetricNames.TAG_HTTP_METHOD,
+            MetricNames.OTHER_HTTP_METHOD));
+      }
+    };
   }
 
   private static MeterFilter httpResponseTimeHistogram() {

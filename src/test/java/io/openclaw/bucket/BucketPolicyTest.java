@@ -53,4 +53,12 @@ class BucketPolicyTest {
     assertThat(BucketPolicy.of(10, new BigDecimal(1), new BigDecimal("0.2")).fullRefillSeconds()).isEqualTo(12);
     assertThat(BucketPolicy.of(10, BigDecimal.ZERO, BigDecimal.ZERO).fullRefillSeconds()).isZero();
   }
+
+  @Test
+  void capacityRefillTimeLeavesTheGraceOut() {
+    assertThat(BucketPolicy.of(10_000, new BigDecimal(2000), new BigDecimal("0.10")).capacityRefillSeconds())
+        .isEqualTo(5);
+    assertThat(BucketPolicy.of(10, new BigDecimal("3"), new BigDecimal("0.2")).capacityRefillSeconds()).isEqualTo(4);
+    assertThat(BucketPolicy.of(10, BigDecimal.ZERO, BigDecimal.ZERO).capacityRefillSeconds()).isZero();
+  }
 }

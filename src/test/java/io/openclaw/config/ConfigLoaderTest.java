@@ -91,6 +91,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void httpIdleTimeoutDefaultsTo30SecondsAndIsValidated() {
+    assertThat(loader.defaults().http().idleTimeoutSeconds()).isEqualTo(30);
+    assertThat(loader.fromYaml("http: {idle_timeout_seconds: 5}").http().idleTimeoutSeconds()).isEqualTo(5);
+    assertThatThrownBy(() -> loader.fromYaml("http: {idle_timeout_seconds: 0}"))
+        .hasMessage("http.idle_timeout_seconds must be between 1 and 3600, not 0");
+    assertThatThrownBy(() -> loader.fromYaml("http: {idle_timeout_seconds: soon}"))
+        .hasMessage("http.idle_timeout_seconds must be a whole number, not \"soon\"");
+  }
+
+  @Test
   void serviceCannotOverrideTheKeyPrefix() {
     assertThatThrownBy(() -> loader.fromYaml("services: {search: {key_prefix: x}}"))
         .hasMessageContaining("unknown key services.search.key_prefix");

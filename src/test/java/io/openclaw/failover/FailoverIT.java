@@ -10,6 +10,7 @@ import io.openclaw.cluster.HazelcastSettings;
 import io.openclaw.cluster.RegionFixture;
 import io.openclaw.config.ConfigLoader;
 import io.openclaw.config.OpenClawConfig;
+import io.openclaw.http.HttpErrors;
 import io.openclaw.http.TestClient;
 import io.openclaw.metrics.Scrape;
 import io.openclaw.node.Addresses;
@@ -352,6 +353,7 @@ class FailoverIT {
     assertThat(failed).allSatisfy(answer -> {
       assertThat(answer.retryAfter()).isEqualTo("1");
       assertThat(answer.body().getString("error")).isEqualTo("sync_unavailable");
+      assertThat(answer.body().getString("type")).isEqualTo(HttpErrors.REDUCED_CAPACITY_TYPE);
     });
     for (int i = 0; i < load.threads(); i++) {
       assertThat(load.pattern(i)).as("answers of thread %d (G global, U 503, L local)", i).matches(pattern);

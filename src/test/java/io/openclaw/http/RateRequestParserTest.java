@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.openclaw.config.ConfigLoader;
 import io.openclaw.node.RateRequest;
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,19 @@ class RateRequestParserTest {
 
   private BadRequest rejected(String contentType, String body) {
     return catchThrowableOfType(BadRequest.class, () -> parser.parse(contentType, Buffer.buffer(body)));
+  }
+
+  private BadRequest rejectedBytes(byte[] body) {
+    return catchThrowableOfType(BadRequest.class, () -> parser.parse("application/json", Buffer.buffer(body)));
+  }
+
+  /** A body around the client id {@code "alias" + bytes + "x"}, where the bytes may be invalid UTF-8. */
+  private static byte[] clientIdWith(int... bytes) {
+    Buffer body = Buffer.buffer("{\"client_id\": \"alias");
+    for (int b : bytes) {
+      body.appendByte((byte) b);
+    }
+    return body.appendString("x\"}").getBytes();
   }
 
   @Test
@@ -49,6 +63,39 @@ class RateRequestParserTest {
   }
 
   @Test
+  void judgesFractionalTokensExactlyInsteadOfRoundingThem() {
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": 0.99999999999999999}").getMessage())
+        .contains("whole number");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": 4.9999999999999999}").error())
+        .isEqualTo("invalid_tokens");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": 1e-400}").error()).isEqualTo("invalid_tokens");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": 1.00000000000000001}").error())
+        .isEqualTo("invalid_tokens");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": -0.5}").error()).isEqualTo("invalid_tokens");
+  }
+
+  @Test
+  void acceptsWholeNumbersWrittenWithAnExponent() {
+    assertThat(parse("{\"client_id\": \"a\", \"tokens\": 1e1}").tokens()).isEqualTo(10);
+    assertThat(parse("{\"client_id\": \"a\", \"tokens\": 2.50E1}").tokens()).isEqualTo(25);
+  }
+
+  @Test
+  void rejectsNumbersTooLongOrTooFarOutAsBadTokens() {
+    String digits = "9".repeat(4000);
+
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": " + digits + "}").error())
+        .isEqualTo("invalid_tokens");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": 0." + digits + "}").error())
+        .isEqualTo("invalid_tokens");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": 1e-9999999999}").error())
+        .isEqualTo("invalid_tokens");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": 1e99999999999999}").error())
+        .isEqualTo("invalid_tokens");
+    assertThat(parse("{\"client_id\": \"a\", \"x\": 1e99999999999999}").clientId()).isEqualTo("a");
+  }
+
+  @Test
   void rejectsMoreTokensThanTheServiceBucketCanHold() {
     BadRequest error = rejected(null, "{\"client_id\": \"a\", \"tokens\": 6, \"service\": \"search\"}");
 
@@ -64,6 +111,31 @@ class RateRequestParserTest {
     assertThat(rejected(null, "{\"client_id\": \"\"}").error()).isEqualTo("invalid_client_id");
     assertThat(rejected(null, "{\"client_id\": 7}").error()).isEqualTo("invalid_client_id");
     assertThat(rejected(null, "{\"client_id\": \"\\ud800\"}").error()).isEqualTo("invalid_client_id");
+  }
+
+  @Test
+  void rejectsBodiesThatAreNotWellFormedUtf8() {
+    BadRequest overlongSlash = rejectedBytes(clientIdWith(0xc0, 0xaf));
+
+    assertThat(overlongSlash.status()).isEqualTo(400);
+    assertThat(overlongSlash.error()).isEqualTo("invalid_json");
+    assertThat(overlongSlash.getMessage()).contains("not valid UTF-8");
+    assertThat(rejectedBytes(clientIdWith(0xc1, 0xbb)).error()).isEqualTo("invalid_json");
+    assertThat(rejectedBytes(clientIdWith(0xc0, 0x80)).error()).isEqualTo("invalid_json");
+    assertThat(rejectedBytes(clientIdWith(0xed, 0xa0, 0x80)).error()).isEqualTo("invalid_json");
+    assertThat(rejectedBytes(clientIdWith(0xf4, 0x90, 0x80, 0x80)).error()).isEqualTo("invalid_json");
+    assertThat(rejectedBytes(clientIdWith(0xe2, 0x82)).error()).isEqualTo("invalid_json");
+    assertThat(rejectedBytes(clientIdWith(0xff)).error()).isEqualTo("invalid_json");
+  }
+
+  @Test
+  void readsTheBodyAsUtf8Only() {
+    byte[] utf16 = "{\"client_id\": \"a\"}".getBytes(StandardCharsets.UTF_16LE);
+
+    assertThat(rejectedBytes(utf16).error()).isEqualTo("invalid_json");
+    assertThat(parser.parse(null, Buffer.buffer(clientIdWith(0xc3, 0xa9))).clientId()).isEqualTo("aliaséx");
+    assertThat(parser.parse(null, Buffer.buffer(clientIdWith(0xf0, 0x9f, 0x98, 0x80))).clientId())
+        .isEqualTo("alias😀x");
   }
 
   @Test
@@ -124,6 +196,21 @@ class RateRequestParserTest {
   void rejectsOtherMediaTypesWith415() {
     assertThat(rejected("text/plain", "{\"client_id\": \"a\"}").status()).isEqualTo(415);
     assertThat(parser.parse("application/json; charset=utf-8", Buffer.buffer("{\"client_id\": \"a\"}")).clientId())
+        .isEqualTo("a");
+  }
+
+  @Test
+  void rejectsAnyCharsetButUtf8With415() {
+    BadRequest latin1 = rejected("application/json; charset=iso-8859-1", "{\"client_id\": \"a\"}");
+
+    assertThat(latin1.status()).isEqualTo(415);
+    assertThat(latin1.error()).isEqualTo("unsupported_media_type");
+    assertThat(latin1.getMessage()).contains("iso-8859-1");
+    assertThat(rejected("application/json;charset=UTF-16", "{\"client_id\": \"a\"}").status()).isEqualTo(415);
+    assertThat(rejected("application/json; charset=", "{\"client_id\": \"a\"}").status()).isEqualTo(415);
+    assertThat(parser.parse("Application/JSON;Charset=\"UTF-8\"", Buffer.buffer("{\"client_id\": \"a\"}"))
+        .clientId()).isEqualTo("a");
+    assertThat(parser.parse("application/json; q=1", Buffer.buffer("{\"client_id\": \"a\"}")).clientId())
         .isEqualTo("a");
   }
 }

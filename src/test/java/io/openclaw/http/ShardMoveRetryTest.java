@@ -73,6 +73,7 @@ class ShardMoveRetryTest {
       assertThat(response.statusCode()).isEqualTo(503);
       assertThat(response.getHeader("Retry-After")).isEqualTo("1");
       assertThat(response.bodyAsJsonObject().getString("error")).isEqualTo("shard_unavailable");
+      assertReducedCapacityProblem(response);
       assertThat(received).hasValue(2);
       test.completeNow();
     })));
@@ -102,9 +103,19 @@ class ShardMoveRetryTest {
     rate(vertx).onComplete(test.succeeding(response -> test.verify(() -> {
       assertThat(response.statusCode()).isEqualTo(503);
       assertThat(response.bodyAsJsonObject().getString("error")).isEqualTo("sync_unavailable");
+      assertReducedCapacityProblem(response);
       assertThat(received).hasValue(1);
       test.completeNow();
     })));
+  }
+
+  private static void assertReducedCapacityProblem(HttpResponse<io.vertx.core.buffer.Buffer> response) {
+    JsonObject body = response.bodyAsJsonObject();
+    assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(body.getString("type")).isEqualTo(HttpErrors.REDUCED_CAPACITY_TYPE);
+    assertThat(body.getString("title")).isEqualTo("Temporary Reduced Capacity");
+    assertThat(body.getInteger("status")).isEqualTo(503);
+    assertThat(body.getString("message")).isNotBlank();
   }
 
   private void shard(Vertx vertx, Consumer<Message<RateRequest>> handler) {

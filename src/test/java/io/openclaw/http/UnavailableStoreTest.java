@@ -15,6 +15,7 @@ import io.openclaw.store.BucketKey;
 import io.openclaw.store.BucketStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -53,7 +54,14 @@ class UnavailableStoreTest {
 
       assertThat(response.statusCode()).isEqualTo(503);
       assertThat(response.headers().firstValue("Retry-After")).hasValue("3");
-      assertThat(json(response).getString("error")).isEqualTo("sync_unavailable");
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(json(response)).isEqualTo(new JsonObject()
+          .put("type", "https://iana.org/assignments/http-problem-types#temporary-reduced-capacity")
+          .put("title", "Temporary Reduced Capacity")
+          .put("status", 503)
+          .put("error", "sync_unavailable")
+          .put("message", "the rate-limit store became unreachable while deciding this request; retry after 3 s,"
+              + " when the node decides locally"));
     } finally {
       await(vertx.close());
     }
