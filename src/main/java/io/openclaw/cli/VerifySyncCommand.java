@@ -13,9 +13,11 @@ import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -107,8 +109,14 @@ final class VerifySyncCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--timeout-ms must be >= 1, --max-lag-ms >= 0");
     }
     List<Probe> probes = new ArrayList<>();
+    Set<URI> seen = new HashSet<>();
     for (String endpoint : endpoints) {
-      probes.add(new Probe(baseUri(endpoint.strip())));
+      URI base = baseUri(endpoint.strip());
+      if (!seen.add(base)) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--endpoints: " + base + " is named twice; a check of one node against itself proves nothing");
+      }
+      probes.add(new Probe(base));
     }
     if (probes.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--endpoints: name at least one URL");

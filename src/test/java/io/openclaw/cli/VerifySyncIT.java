@@ -162,5 +162,7 @@ class VerifySyncIT {
     assertThat(verifySync().exitCode()).isEqualTo(3);
     assertThat(verifySync("--endpoints", "not a url").exitCode()).isEqualTo(3);
     assertThat(verifySync("--endpoints", GLOBAL_URLS.get(0), "--max-lag-ms", "soon").exitCode()).isEqualTo(3);
+    assertThat(verifySync("--endpoints", GLOBAL_URLS.get(0) + "," + GLOBAL_URLS.get(0) + "/").exitCode())
+        .as("one endpoint named twice").isEqualTo(3);
   }
 }
