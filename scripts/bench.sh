@@ -4,14 +4,16 @@
 # medians over the rounds and the ratios of the medians.
 #
 #   scripts/bench.sh [standalone|global] [--duration SECONDS] [--connections N] [--threads N]
-#                    [--rounds N] [--redis-base-port N]
+#                    [--rounds N] [--redis-base-port N] [--metrics on|off]
 #
 # standalone  a node with sync disabled (buckets in memory) against the bare route.
 # global      starts its own Redis Cluster (scripts/redis-cluster.sh, ports N..N+5, default 7600, data in a
 #             temporary directory, stopped and purged on exit), a node in global mode against it and the
 #             peer: the same HTTP front deciding with Bucket4j's Lettuce-based Redis bucket on the same
-#             cluster (built from the test class path, never part of the product jar). Same capacity and
-#             refill (10000 tokens, 2000/s, no grace) for both.
+#             cluster (built from the test class path, never part of the product jar), once as it comes
+#             (bucket4j) and once with Bucket4j's own batching of concurrent requests for one bucket
+#             (bucket4j-batching). Same capacity and refill (10000 tokens, 2000/s, no grace) for all.
+# --metrics off runs the node with metrics.enabled false (the bare route and the peer have none).
 #
 # Two loads: distinct-clients (a new client id per request) and hot-client (one client id). Each round
 # runs every server once with the same wrk settings, one after the other, after a 3 s warm-up of each.
@@ -23,7 +25,7 @@ cd "$repo"
 
 usage() {
   echo "usage: scripts/bench.sh [standalone|global] [--duration S] [--connections N] [--threads N]" \
-    "[--rounds N] [--redis-base-port N]" >&2
+    "[--rounds N] [--redis-base-port N] [--metrics on|off]" >&2
   exit 1
 }
 
@@ -33,6 +35,7 @@ connections=64
 threads=2
 rounds=1
 redis_base=7600
+metrics=on
 while [ $# -gt 0 ]; do
   case "$1" in
     standalone|global) scenario="$1"; shift ;;
@@ -41,9 +44,11 @@ while [ $# -gt 0 ]; do
     --threads) threads="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --redis-base-port) redis_base="$2"; shift 2 ;;
+    --metrics) metrics="$2"; shift 2 ;;
     *) usage ;;
   esac
 done
+case "$metrics" in on|off) ;; *) usage ;; esac
 
 command -v wrk >/dev/null || { echo "bench: wrk is missing; install it with: apt-get install -y wrk" >&2; exit 1; }
 jar="$repo/target/openclaw.jar"
@@ -68,6 +73,7 @@ trap cleanup EXIT
 java_opts=(-Xms512m -Xmx512m -XX:+UseParallelGC)
 baseline_port=18099
 peer_port=18098
+peer_batching_port=18097
 node_port=18080
 
 wait_port() {
@@ -94,15 +100,21 @@ start_node() {
 }
 
 # The peer runs from the test class path, so Bucket4j and Lettuce never enter the product jar.
+# start_peer PORT [batching]
 start_peer() {
+  local port="$1" option="${2:-}"
+  [ -f "$work/test.classpath" ] || build_test_classpath
+  java "${java_opts[@]}" -cp "target/test-classes:target/classes:$(cat "$work/test.classpath")" \
+    io.openclaw.bench.Bucket4jServer "$port" "$(redis_nodes)" 10000 2000 $option >"$work/peer-$port.log" 2>&1 &
+  pids+=($!)
+  wait_port "$port"
+}
+
+build_test_classpath() {
   mvn -q -B -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/test.classpath" \
     >"$work/classpath.log" 2>&1 \
     || mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/test.classpath" \
     >"$work/classpath.log" 2>&1
-  java "${java_opts[@]}" -cp "target/test-classes:target/classes:$(cat "$work/test.classpath")" \
-    io.openclaw.bench.Bucket4jServer "$peer_port" "$(redis_nodes)" 10000 2000 >"$work/peer.log" 2>&1 &
-  pids+=($!)
-  wait_port "$peer_port"
 }
 
 redis_nodes() {
@@ -208,16 +220,23 @@ summarize() {
         if (who == "baseline-route") continue
         printf "ratio %-16s %-16s %.2f of the baseline route\n", what, who, r[who] / r["baseline-route"]
       }
-      if (r["rate-global"] && r["bucket4j"]) {
-        printf "ratio %-16s rate-global %.2f x bucket4j\n", what, r["rate-global"] / r["bucket4j"]
+      for (i = 1; i <= k; i++) {
+        who = order[i]
+        if (!r["rate-global"] || who !~ /^bucket4j/) continue
+        printf "ratio %-16s rate-global %.2f x %s\n", what, r["rate-global"] / r[who], who
       }
       print ""
     }'
 }
 
+metrics_setting() {
+  [ "$metrics" = off ] && echo "metrics: {enabled: false}"
+  return 0
+}
+
 machine() {
   echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB, $(java -version 2>&1 | head -1);" \
-    "wrk -t$threads -c$connections -d${duration}s, $rounds round(s)"
+    "wrk -t$threads -c$connections -d${duration}s, $rounds round(s), node metrics $metrics"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
@@ -228,6 +247,7 @@ http: {host: 127.0.0.1, port: $node_port}
 sync: {enabled: false}
 bucket: {capacity: 10000, refill_rate: 2000}
 logging: {level: warn}
+$(metrics_setting)
 YAML
   start_baseline
   start_node "$work/standalone.yaml"
@@ -245,12 +265,15 @@ http: {host: 127.0.0.1, port: $node_port}
 sync: {enabled: true, cluster_nodes: [$(redis_nodes)], timeout_ms: 1000}
 bucket: {capacity: 10000, refill_rate: 2000, burst_grace_ratio: 0}
 logging: {level: warn}
+$(metrics_setting)
 YAML
   start_baseline
   start_node "$work/global.yaml"
-  start_peer
+  start_peer "$peer_port"
+  start_peer "$peer_batching_port" batching
   machine
-  local servers=("baseline-route:$baseline_port" "rate-global:$node_port" "bucket4j:$peer_port")
+  local servers=("baseline-route:$baseline_port" "rate-global:$node_port" "bucket4j:$peer_port"
+    "bucket4j-batching:$peer_batching_port")
   compare "distinct-clients" scripts/bench/distinct.lua "${servers[@]}"
   compare "hot-client" scripts/bench/hot.lua "${servers[@]}"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
