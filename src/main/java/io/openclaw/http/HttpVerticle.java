@@ -57,7 +57,7 @@ public final class HttpVerticle extends VerticleBase {
   private final DeliveryOptions delivery;
   private final Map<Mode, Map<String, PolicyView>> views = new EnumMap<>(Mode.class);
   private final String retryAfterSeconds;
-  private Map<String, List<Waiting>> waiting = new HashMap<>();
+  private Map<String, List<Waiting>> collected = new HashMap<>();
   private boolean sendScheduled;
   private HttpServer server;
 
@@ -119,7 +119,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     String address = Addresses.bucket(request.key().shard(config.cluster().shards()));
 
-    waiting.computeIfAbsent(address, a -> new ArrayList<>(4)).add(new Waiting(ctx, request));
+    collected.computeIfAbsent(address, a -> new ArrayList<>(4)).add(new Waiting(ctx, request));
     if (!sendScheduled) {
       sendScheduled = true;
       context.runOnContext(v -> sendWaiting());
@@ -129,8 +129,8 @@ public final class HttpVerticle extends VerticleBase {
   /** Sends what this turn collected: one message per shard, a lone request as itself. */
   private void sendWaiting() {
     sendScheduled = false;
-    Map<String, List<Waiting>> ready = waiting;
-    waiting = new HashMap<>();
+    Map<String, List<Waiting>> ready = collected;
+    collected = new HashMap<>();
     Mode modeAtSend = metrics.nodeMode();
 
     ready.forEach((address, requests) -> {
