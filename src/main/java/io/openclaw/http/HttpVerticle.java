@@ -5,6 +5,8 @@ import io.openclaw.config.OpenClawConfig;
 import io.openclaw.metrics.Metrics;
 import io.openclaw.node.Addresses;
 import io.openclaw.node.Mode;
+import io.openclaw.node.RateBatch;
+import io.openclaw.node.RateBatchReply;
 import io.openclaw.node.RateFailure;
 import io.openclaw.node.RateReply;
 import io.openclaw.node.RateRequest;
@@ -23,8 +25,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -33,7 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP edge, one instance per event loop. It validates a request, sends it to the shard that owns the
- * bucket and renders the shard's answer; it keeps no bucket state.
+ * bucket and renders the shard's answer; it keeps no bucket state. The requests for one shard that arrive in
+ * the same event-loop turn go out at the end of the turn as one {@link RateBatch} message (a lone one as a plain
+ * request), so a busy shard costs one bus round trip per turn rather than one per request.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -42,6 +48,8 @@ public final class HttpVerticle extends VerticleBase {
   private static final CharSequence RATELIMIT = HttpHeaders.createOptimized("RateLimit");
   /** How long to wait before sending a request again whose shard was moving (no consumer, or a refusal). */
   static final long SHARD_MOVE_RETRY_MILLIS = 150;
+  /** The most requests sent to a shard in one message. */
+  static final int MAX_BATCH = 256;
 
   private final OpenClawConfig config;
   private final Handler<RoutingContext> healthHandler;
@@ -51,7 +59,13 @@ public final class HttpVerticle extends VerticleBase {
   private final DeliveryOptions delivery;
   private final Map<Mode, Map<String, PolicyView>> views = new EnumMap<>(Mode.class);
   private final String retryAfterSeconds;
+  private Map<String, List<Waiting>> collected = new HashMap<>();
+  private boolean sendScheduled;
   private HttpServer server;
+
+  /** A validated request that waits for the end of the event-loop turn to go to its shard. */
+  private record Waiting(RoutingContext ctx, RateRequest request) {
+  }
 
   /** An edge that counts nothing, for tests of the HTTP contract. */
   public HttpVerticle(OpenClawConfig config, Handler<RoutingContext> healthHandler, Consumer<Router> extraRoutes) {
@@ -109,9 +123,64 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     String address = Addresses.bucket(request.key().shard(config.cluster().shards()));
+
+    collected.computeIfAbsent(address, a -> new ArrayList<>(4)).add(new Waiting(ctx, request));
+    if (!sendScheduled) {
+      sendScheduled = true;
+      context.runOnContext(v -> sendWaiting());
+    }
+  }
+
+  /** Sends what this turn collected: one message per shard, a lone request as itself. */
+  private void sendWaiting() {
+    sendScheduled = false;
+    Map<String, List<Waiting>> ready = collected;
+    collected = new HashMap<>();
     Mode modeAtSend = metrics.nodeMode();
 
-    decide(ctx, request, address, modeAtSend, true);
+    ready.forEach((address, requests) -> {
+      for (int from = 0; from < requests.size(); from += MAX_BATCH) {
+        List<Waiting> part = requests.subList(from, Math.min(requests.size(), from + MAX_BATCH));
+        if (part.size() == 1) {
+          decide(part.get(0).ctx(), part.get(0).request(), address, modeAtSend, true);
+        } else {
+          decideBatch(part, address, modeAtSend);
+        }
+      }
+    });
+  }
+
+  /**
+   * Sends several requests for one shard as one message. A failure of the whole message that proves nothing
+   * was decided sends each request again, alone, after the pause of {@link #decide}; any other is the answer.
+   */
+  private void decideBatch(List<Waiting> requests, String address, Mode modeAtSend) {
+    RateBatch batch = new RateBatch(requests.stream().map(Waiting::request).toList());
+    vertx.eventBus().<RateBatchReply>request(address, batch, delivery).onComplete(result -> {
+      if (result.succeeded()) {
+        sendOutcomes(requests, result.result().body(), modeAtSend);
+      } else if (provesNotDecided(result.cause())) {
+        LOG.debug("Shard is moving, sending again in {} ms: address={}", SHARD_MOVE_RETRY_MILLIS, address);
+        vertx.setTimer(SHARD_MOVE_RETRY_MILLIS, id -> requests.forEach(waiting ->
+            decide(waiting.ctx(), waiting.request(), address, modeAtSend, false)));
+      } else {
+        requests.forEach(waiting -> sendFailure(waiting.ctx(), waiting.request().service(), modeAtSend,
+            result.cause()));
+      }
+    });
+  }
+
+  private void sendOutcomes(List<Waiting> requests, RateBatchReply reply, Mode modeAtSend) {
+    for (int i = 0; i < requests.size(); i++) {
+      Waiting waiting = requests.get(i);
+      RateBatchReply.Outcome outcome = reply.outcomes().get(i);
+      if (outcome.decided()) {
+        sendDecision(waiting.ctx(), waiting.request(), outcome.reply());
+      } else {
+        sendFailure(waiting.ctx(), waiting.request().service(), modeAtSend, outcome.failure(),
+            outcome.failure().error());
+      }
+    }
   }
 
   /**
@@ -135,11 +204,15 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void sendFailure(RoutingContext ctx, String service, Mode modeAtSend, Throwable cause) {
-    RateFailure failure = failureOf(cause);
+    sendFailure(ctx, service, modeAtSend, failureOf(cause), cause.getMessage());
+  }
+
+  private void sendFailure(RoutingContext ctx, String service, Mode modeAtSend, RateFailure failure,
+      String detail) {
     if (failure.httpStatus() == 503) {
       metrics.unavailable(service, modeAtSend);
     }
-    sendUnavailable(ctx, failure, cause.getMessage());
+    sendUnavailable(ctx, failure, detail);
   }
 
   private static boolean provesNotDecided(Throwable cause) {

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * then each bucket's requests go to the store as one call, in arrival order; calls for different buckets
  * go out together, so a store that talks to Redis can pipeline them. A bucket has at most one call under
  * way; what arrives meanwhile is decided by the next one, so no two calls for a bucket can overtake.
+ * A message is a single {@link RateRequest} or a {@link RateBatch} from one HTTP edge; the requests of a batch
+ * are queued one by one, as if each had come alone, and answered together.
  */
 public final class BucketVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BucketVerticle.class);
@@ -40,12 +42,12 @@ public final class BucketVerticle extends VerticleBase {
   private final Mode mode;
   private final boolean clustered;
 
-  private final Map<BucketKey, List<Message<RateRequest>>> queued = new LinkedHashMap<>();
+  private final Map<BucketKey, List<PendingRequest>> queued = new LinkedHashMap<>();
   private final Set<BucketKey> inFlight = new HashSet<>();
   private boolean flushScheduled;
   private Promise<Void> drained;
   private volatile boolean refusing;
-  private MessageConsumer<RateRequest> consumer;
+  private MessageConsumer<Object> consumer;
   private MessageConsumer<Object> reconciler;
 
   public BucketVerticle(int shard, OpenClawConfig config, BucketStore store, Mode mode) {
@@ -105,16 +107,28 @@ public final class BucketVerticle extends VerticleBase {
     refusing = true;
   }
 
-  private void enqueue(Message<RateRequest> message) {
+  private void enqueue(Message<Object> message) {
     if (refusing) {
       message.fail(RateFailure.SHARD_UNAVAILABLE.code(), "shard " + shard + " is moving to another node");
       return;
     }
-    queued.computeIfAbsent(message.body().key(), key -> new ArrayList<>(2)).add(message);
+    if (message.body() instanceof RateBatch batch) {
+      PendingRequest[] pending = PendingRequest.batch(message, batch);
+      for (int i = 0; i < pending.length; i++) {
+        queue(batch.requests().get(i).key(), pending[i]);
+      }
+    } else {
+      RateRequest request = (RateRequest) message.body();
+      queue(request.key(), PendingRequest.single(message, request));
+    }
     if (!flushScheduled) {
       flushScheduled = true;
       context.runOnContext(v -> flush());
     }
+  }
+
+  private void queue(BucketKey key, PendingRequest request) {
+    queued.computeIfAbsent(key, k -> new ArrayList<>(2)).add(request);
   }
 
   /** Sends one store call for each bucket that has requests queued and no call under way. */
@@ -135,13 +149,13 @@ public final class BucketVerticle extends VerticleBase {
    * the larger its batches.
    */
   private void send(BucketKey key) {
-    List<Message<RateRequest>> messages = queued.remove(key);
-    if (messages.size() > MAX_BATCH) {
-      queued.put(key, new ArrayList<>(messages.subList(MAX_BATCH, messages.size())));
-      messages = messages.subList(0, MAX_BATCH);
+    List<PendingRequest> requests = queued.remove(key);
+    if (requests.size() > MAX_BATCH) {
+      queued.put(key, new ArrayList<>(requests.subList(MAX_BATCH, requests.size())));
+      requests = requests.subList(0, MAX_BATCH);
     }
     inFlight.add(key);
-    decide(key, messages).onComplete(done -> {
+    decide(key, requests).onComplete(done -> {
       inFlight.remove(key);
       if (queued.containsKey(key)) {
         send(key);
@@ -161,10 +175,10 @@ public final class BucketVerticle extends VerticleBase {
     return drained.future();
   }
 
-  private Future<List<Decision>> decide(BucketKey key, List<Message<RateRequest>> messages) {
-    long[] tokens = new long[messages.size()];
+  private Future<List<Decision>> decide(BucketKey key, List<PendingRequest> requests) {
+    long[] tokens = new long[requests.size()];
     for (int i = 0; i < tokens.length; i++) {
-      tokens[i] = messages.get(i).body().tokens();
+      tokens[i] = requests.get(i).tokens();
     }
     BucketPolicy policy = buckets.policyFor(key.service());
 
@@ -174,22 +188,23 @@ public final class BucketVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       decided = Future.failedFuture(e);
     }
-    return decided.onComplete(result -> reply(messages, result));
+    return decided.onComplete(result -> reply(requests, result));
   }
 
-  private void reply(List<Message<RateRequest>> messages, AsyncResult<List<Decision>> result) {
+  private void reply(List<PendingRequest> requests, AsyncResult<List<Decision>> result) {
     if (result.failed()) {
       LOG.debug("Store could not decide, answering unavailable: shard={} cause={}", shard, result.cause().toString());
-      for (Message<RateRequest> message : messages) {
-        message.fail(RateFailure.SYNC_UNAVAILABLE.code(), String.valueOf(result.cause().getMessage()));
+      String detail = String.valueOf(result.cause().getMessage());
+      for (PendingRequest request : requests) {
+        request.failed(RateFailure.SYNC_UNAVAILABLE, detail);
       }
       return;
     }
     List<Decision> decisions = result.result();
     Mode decidedIn = decisions instanceof LocalDecisions ? Mode.LOCAL : mode;
-    for (int i = 0; i < messages.size(); i++) {
+    for (int i = 0; i < requests.size(); i++) {
       Decision decision = decisions.get(i);
-      messages.get(i).reply(new RateReply(decision.allowed(), decision.remainingTokens(),
+      requests.get(i).decided(new RateReply(decision.allowed(), decision.remainingTokens(),
           decision.retryAfterMillis(), decision.resetAfterMillis(), decidedIn));
     }
   }
