@@ -255,7 +255,9 @@ public final class RedisBucketStore implements BucketStore {
   public Future<Void> close() {
     Future<RedisConnection> open = connection;
     connection = null;
-    Future<Void> closed = open == null ? Future.succeededFuture() : open.compose(RedisConnection::close).otherwiseEmpty();
+    Future<Void> closed = open == null
+        ? Future.succeededFuture()
+        : open.compose(RedisConnection::close).otherwiseEmpty();
     return closed.eventually(client::close);
   }
 }
