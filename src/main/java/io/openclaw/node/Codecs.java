@@ -16,6 +16,33 @@ public final class Codecs {
   private Codecs() {
   }
 
+  /**
+   * A codec that hands the message object itself to a consumer on the same node, which is safe because every
+   * rating message is immutable, and the subclass's binary form to other nodes.
+   */
+  abstract static class SameObjectCodec<T> implements MessageCodec<T, T> {
+    private final String name;
+
+    SameObjectCodec(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public final T transform(T message) {
+      return message;
+    }
+
+    @Override
+    public final String name() {
+      return name;
+    }
+
+    @Override
+    public final byte systemCodecID() {
+      return -1;
+    }
+  }
+
   public static void register(EventBus bus) {
     bus.registerDefaultCodec(RateRequest.class, new RequestCodec());
     bus.registerDefaultCodec(RateReply.class, new ReplyCodec());
@@ -23,7 +50,11 @@ public final class Codecs {
     bus.registerDefaultCodec(RateBatchReply.class, new BatchReplyCodec());
   }
 
-  static final class RequestCodec implements MessageCodec<RateRequest, RateRequest> {
+  static final class RequestCodec extends SameObjectCodec<RateRequest> {
+    RequestCodec() {
+      super("openclaw.rate-request");
+    }
+
     @Override
     public void encodeToWire(Buffer buffer, RateRequest request) {
       writeRequest(buffer, request);
@@ -33,24 +64,13 @@ public final class Codecs {
     public RateRequest decodeFromWire(int pos, Buffer buffer) {
       return readRequest(new int[] {pos}, buffer);
     }
-
-    @Override
-    public RateRequest transform(RateRequest request) {
-      return request;
-    }
-
-    @Override
-    public String name() {
-      return "openclaw.rate-request";
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
-    }
   }
 
-  static final class ReplyCodec implements MessageCodec<RateReply, RateReply> {
+  static final class ReplyCodec extends SameObjectCodec<RateReply> {
+    ReplyCodec() {
+      super("openclaw.rate-reply");
+    }
+
     @Override
     public void encodeToWire(Buffer buffer, RateReply reply) {
       writeReply(buffer, reply);
@@ -60,24 +80,13 @@ public final class Codecs {
     public RateReply decodeFromWire(int pos, Buffer buffer) {
       return readReply(pos, buffer);
     }
-
-    @Override
-    public RateReply transform(RateReply reply) {
-      return reply;
-    }
-
-    @Override
-    public String name() {
-      return "openclaw.rate-reply";
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
-    }
   }
 
-  static final class BatchCodec implements MessageCodec<RateBatch, RateBatch> {
+  static final class BatchCodec extends SameObjectCodec<RateBatch> {
+    BatchCodec() {
+      super("openclaw.rate-batch");
+    }
+
     @Override
     public void encodeToWire(Buffer buffer, RateBatch batch) {
       buffer.appendInt(batch.requests().size());
@@ -94,25 +103,14 @@ public final class Codecs {
       }
       return new RateBatch(requests);
     }
-
-    @Override
-    public RateBatch transform(RateBatch batch) {
-      return batch;
-    }
-
-    @Override
-    public String name() {
-      return "openclaw.rate-batch";
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
-    }
   }
 
-  static final class BatchReplyCodec implements MessageCodec<RateBatchReply, RateBatchReply> {
+  static final class BatchReplyCodec extends SameObjectCodec<RateBatchReply> {
     private static final byte FAILED = -1;
+
+    BatchReplyCodec() {
+      super("openclaw.rate-batch-reply");
+    }
 
     @Override
     public void encodeToWire(Buffer buffer, RateBatchReply batch) {
@@ -141,21 +139,6 @@ public final class Codecs {
         }
       }
       return new RateBatchReply(outcomes);
-    }
-
-    @Override
-    public RateBatchReply transform(RateBatchReply batch) {
-      return batch;
-    }
-
-    @Override
-    public String name() {
-      return "openclaw.rate-batch-reply";
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
     }
   }
 
