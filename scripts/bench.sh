@@ -4,7 +4,7 @@
 # medians over the rounds and the ratios of the medians.
 #
 #   scripts/bench.sh [standalone|global] [--duration SECONDS] [--connections N] [--threads N]
-#                    [--rounds N] [--redis-base-port N] [--metrics on|off]
+#                    [--rounds N] [--redis-base-port N] [--metrics on|off] [--edge-only]
 #
 # standalone  a node with sync disabled (buckets in memory) against the bare route.
 # global      starts its own Redis Cluster (scripts/redis-cluster.sh, ports N..N+5, default 7600, data in a
@@ -14,6 +14,14 @@
 #             (bucket4j) and once with Bucket4j's own batching of concurrent requests for one bucket
 #             (bucket4j-batching). Same capacity and refill (10000 tokens, 2000/s, no grace) for all.
 # --metrics off runs the node with metrics.enabled false (the bare route and the peer have none).
+# --edge-only (standalone) adds a third server: the node's HTTP edge (same parser, bucket map and answer
+#             rendering) deciding on its own event loop, with no event-bus hop and no metrics
+#             (src/test/java/io/openclaw/http/EdgeOnlyServer.java, test class path). It is not a rate limiter
+#             (each event loop has its own buckets); it bounds what the node can reach over the bare route.
+#
+# Besides requests/s and latency, each run prints the server's CPU time per request (user + system time of its
+# JVM during the measured run, divided by the requests answered): it moves less than throughput when other work
+# shares the machine.
 #
 # Two loads: distinct-clients (a new client id per request) and hot-client (one client id). Each round
 # runs every server once with the same wrk settings, one after the other, after a 3 s warm-up of each.
@@ -25,7 +33,7 @@ cd "$repo"
 
 usage() {
   echo "usage: scripts/bench.sh [standalone|global] [--duration S] [--connections N] [--threads N]" \
-    "[--rounds N] [--redis-base-port N] [--metrics on|off]" >&2
+    "[--rounds N] [--redis-base-port N] [--metrics on|off] [--edge-only]" >&2
   exit 1
 }
 
@@ -36,6 +44,7 @@ threads=2
 rounds=1
 redis_base=7600
 metrics=on
+edge_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     standalone|global) scenario="$1"; shift ;;
@@ -45,6 +54,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --redis-base-port) redis_base="$2"; shift 2 ;;
     --metrics) metrics="$2"; shift 2 ;;
+    --edge-only) edge_only=1; shift ;;
     *) usage ;;
   esac
 done
@@ -59,6 +69,7 @@ fi
 
 work="$(mktemp -d -t openclaw-bench-XXXXXX)"
 pids=()
+declare -A pid_of_port=()
 redis_started=0
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -74,6 +85,8 @@ java_opts=(-Xms512m -Xmx512m -XX:+UseParallelGC)
 baseline_port=18099
 peer_port=18098
 peer_batching_port=18097
+edge_port=18096
+clock_ticks="$(getconf CLK_TCK)"
 node_port=18080
 
 wait_port() {
@@ -88,6 +101,7 @@ wait_port() {
 start_baseline() {
   java "${java_opts[@]}" -cp "$jar" io.openclaw.bench.BaselineServer "$baseline_port" >"$work/baseline.log" 2>&1 &
   pids+=($!)
+  pid_of_port[$baseline_port]=$!
   wait_port "$baseline_port"
 }
 
@@ -96,6 +110,7 @@ start_node() {
   OPENCLAW_HTTP_PORT="$node_port" java "${java_opts[@]}" -jar "$jar" run --config "$config" \
     >"$work/node.log" 2>&1 &
   pids+=($!)
+  pid_of_port[$node_port]=$!
   wait_port "$node_port"
 }
 
@@ -107,7 +122,19 @@ start_peer() {
   java "${java_opts[@]}" -cp "target/test-classes:target/classes:$(cat "$work/test.classpath")" \
     io.openclaw.bench.Bucket4jServer "$port" "$(redis_nodes)" 10000 2000 $option >"$work/peer-$port.log" 2>&1 &
   pids+=($!)
+  pid_of_port[$port]=$!
   wait_port "$port"
+}
+
+# The edge-only probe also runs from the test class path. start_edge CONFIG
+start_edge() {
+  local config="$1"
+  [ -f "$work/test.classpath" ] || build_test_classpath
+  java "${java_opts[@]}" -cp "target/test-classes:target/classes:$(cat "$work/test.classpath")" \
+    io.openclaw.http.EdgeOnlyServer "$edge_port" "$config" >"$work/edge.log" 2>&1 &
+  pids+=($!)
+  pid_of_port[$edge_port]=$!
+  wait_port "$edge_port"
 }
 
 build_test_classpath() {
@@ -144,17 +171,24 @@ redis_stats() {
     END { printf "%d %d\n", calls, usec }'
 }
 
+# cpu_ticks PORT: user + system clock ticks the JVM serving PORT has used so far
+cpu_ticks() {
+  awk '{ print $14 + $15 }' "/proc/${pid_of_port[$1]}/stat"
+}
+
 # run_wrk NAME PORT SCRIPT ROUND: a warm-up (longer in the first round, while the JITs compile), then the
-# measured run; prints "NAME requests/s p50_ms p99_ms non2xx redis_calls redis_usec"
+# measured run; prints "NAME requests/s p50_ms p99_ms non2xx redis_calls redis_usec cpu_ticks"
 run_wrk() {
-  local name="$1" port="$2" script="$3" round="$4" warmup=3 stats="- -"
+  local name="$1" port="$2" script="$3" round="$4" warmup=3 stats="- -" ticks_before ticks_after
   [ "$round" = 1 ] && warmup=10
   wrk -t"$threads" -c"$connections" -d"${warmup}s" -s "$script" "http://127.0.0.1:$port" >/dev/null
   [ "$redis_started" = 1 ] && reset_redis_stats
+  ticks_before="$(cpu_ticks "$port")"
   wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$script" "http://127.0.0.1:$port" \
     >"$work/$name-$round.wrk"
+  ticks_after="$(cpu_ticks "$port")"
   [ "$redis_started" = 1 ] && [ "$name" != baseline-route ] && stats="$(redis_stats)"
-  awk -v name="$name" -v stats="$stats" '
+  awk -v name="$name" -v stats="$stats" -v ticks="$((ticks_after - ticks_before))" '
     function ms(v) {
       if (v ~ /us$/) return v / 1000
       if (v ~ /ms$/) return v + 0
@@ -167,7 +201,7 @@ run_wrk() {
     /Non-2xx or 3xx responses/ { non2xx = $5 }
     /Socket errors/ { errors = $0 }
     END {
-      printf "%s %.0f %.3f %.3f %d %s\n", name, rps, p50, p99, non2xx, stats
+      printf "%s %.0f %.3f %.3f %d %s %d\n", name, rps, p50, p99, non2xx, stats, ticks
       if (errors != "") print name ": " errors > "/dev/stderr"
     }
   ' "$work/$name-$round.wrk"
@@ -178,12 +212,13 @@ measure() {
   local load="$1" script="$2" round="$3" name="$4" port="$5" row
   row="$(run_wrk "$name" "$port" "$script" "$round")"
   echo "$row" >>"$work/$load.rows"
-  echo "$round $row" | awk -v d="$duration" '{
+  echo "$round $row" | awk -v d="$duration" -v hz="$clock_ticks" '{
     extra = ""
     if ($7 != "-" && $3 > 0) {
       extra = sprintf("  redis calls/decision %.3f, usec/call %.1f", $7 / ($3 * d), ($7 ? $8 / $7 : 0))
     }
-    printf "  %-3s %-22s %12.0f %10.3f %10.3f %9d%s\n", $1, $2, $3, $4, $5, $6, extra }'
+    printf "  %-3s %-22s %12.0f %10.3f %10.3f %9d %11.1f%s\n", $1, $2, $3, $4, $5, $6,
+      ($3 > 0 ? $9 * 1e6 / hz / ($3 * d) : 0), extra }'
 }
 
 # compare LOAD SCRIPT NAME:PORT...: the same wrk load against each server, round after round
@@ -191,7 +226,7 @@ compare() {
   local load="$1" script="$2" round target
   shift 2
   : >"$work/$load.rows"
-  printf "%-28s %12s %10s %10s %9s\n" "$load" "requests/s" "p50 ms" "p99 ms" "non-2xx"
+  printf "%-28s %12s %10s %10s %9s %11s\n" "$load" "requests/s" "p50 ms" "p99 ms" "non-2xx" "cpu us/req"
   for round in $(seq 1 "$rounds"); do
     for target in "$@"; do
       measure "$load" "$script" "$round" "${target%%:*}" "${target##*:}"
@@ -203,8 +238,9 @@ compare() {
 # Medians per server over the rounds, then each server's median throughput against the baseline route's.
 summarize() {
   local load="$1"
-  sort -k1,1 -k2,2n "$work/$load.rows" | awk -v what="$load" '
-    { name[NR] = $1; rps[$1, ++n[$1]] = $2; p50[$1, n[$1]] = $3; p99[$1, n[$1]] = $4; if (!seen[$1]++) order[++k] = $1 }
+  sort -k1,1 -k2,2n "$work/$load.rows" | awk -v what="$load" -v d="$duration" -v hz="$clock_ticks" '
+    { name[NR] = $1; rps[$1, ++n[$1]] = $2; p50[$1, n[$1]] = $3; p99[$1, n[$1]] = $4
+      cpu[$1, n[$1]] = $2 > 0 ? $8 * 1e6 / hz / ($2 * d) : 0; if (!seen[$1]++) order[++k] = $1 }
     function med(arr, who, m,   i, j, t, v) {
       for (i = 1; i <= m; i++) v[i] = arr[who, i]
       for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
@@ -213,7 +249,8 @@ summarize() {
     END {
       for (i = 1; i <= k; i++) {
         who = order[i]; r[who] = med(rps, who, n[who])
-        printf "  med %-22s %12.0f %10.3f %10.3f\n", who, r[who], med(p50, who, n[who]), med(p99, who, n[who])
+        printf "  med %-22s %12.0f %10.3f %10.3f %9s %11.1f\n", who, r[who], med(p50, who, n[who]),
+          med(p99, who, n[who]), "", med(cpu, who, n[who])
       }
       for (i = 1; i <= k; i++) {
         who = order[i]
@@ -251,9 +288,14 @@ $(metrics_setting)
 YAML
   start_baseline
   start_node "$work/standalone.yaml"
+  local servers=("baseline-route:$baseline_port" "rate:$node_port")
+  if [ "$edge_only" = 1 ]; then
+    start_edge "$work/standalone.yaml"
+    servers+=("edge-only:$edge_port")
+  fi
   machine
-  compare "distinct-clients" scripts/bench/distinct.lua "baseline-route:$baseline_port" "rate:$node_port"
-  compare "hot-client" scripts/bench/hot.lua "baseline-route:$baseline_port" "rate:$node_port"
+  compare "distinct-clients" scripts/bench/distinct.lua "${servers[@]}"
+  compare "hot-client" scripts/bench/hot.lua "${servers[@]}"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 

@@ -1,0 +1,109 @@
+package io.openclaw.http;
+
+import io.openclaw.bucket.BucketPolicy;
+import io.openclaw.bucket.Decision;
+import io.openclaw.config.ConfigLoader;
+import io.openclaw.config.OpenClawConfig;
+import io.openclaw.node.Mode;
+import io.openclaw.node.RateReply;
+import io.openclaw.node.RateRequest;
+import io.openclaw.store.LocalBucketStore;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A benchmark probe, never part of the product: the rating node's HTTP edge with nothing behind it but a bucket
+ * map. It parses a request with the node's {@link RateRequestParser}, decides it with a {@link LocalBucketStore}
+ * owned by the same event loop, and renders the node's answer and RateLimit headers with {@link PolicyView}; there
+ * is no event-bus hop to a shard verticle and no metrics. Each event loop keeps its own buckets, so a client's
+ * requests arriving on two connections are decided against two buckets: it is not a rate limiter, only the upper
+ * bound of what the node's edge costs over the bare route.
+ *
+ * <p>Run with the test class path: {@code java -cp CP io.openclaw.http.EdgeOnlyServer PORT CONFIG.yaml}.
+ */
+public final class EdgeOnlyServer extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeOnlyServer.class);
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence RATELIMIT_POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
+  private static final CharSequence RATELIMIT = HttpHeaders.createOptimized("RateLimit");
+
+  private final int port;
+  private final OpenClawConfig config;
+  private final RateRequestParser parser;
+  private final LocalBucketStore store = new LocalBucketStore(LocalBucketStore.monotonicClock());
+  private final Map<String, PolicyView> views = new HashMap<>();
+
+  private EdgeOnlyServer(int port, OpenClawConfig config) {
+    this.port = port;
+    this.config = config;
+    this.parser = new RateRequestParser(config.buckets());
+  }
+
+  public static void main(String[] args) {
+    if (args.length != 2) {
+      System.err.println("usage: EdgeOnlyServer PORT CONFIG.yaml");
+      System.exit(3);
+    }
+    int port = Integer.parseInt(args[0]);
+    OpenClawConfig config = ConfigLoader.withSystemEnv().load(Path.of(args[1]));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
+    vertx.deployVerticle(() -> new EdgeOnlyServer(port, config),
+            new DeploymentOptions().setInstances(config.http().eventLoops()))
+        .onSuccess(id -> LOG.info("Edge-only server listening: port={} event_loops={}", port,
+            config.http().eventLoops()))
+        .onFailure(failure -> {
+          LOG.error("Edge-only server failed to start: {}", failure.toString());
+          vertx.close();
+        });
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.post("/v1/rate")
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()))
+        .handler(this::rate);
+    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
+        .requestHandler(router)
+        .listen();
+  }
+
+  private void rate(RoutingContext ctx) {
+    RateRequest request;
+    try {
+      request = parser.parse(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), ctx.body().buffer());
+    } catch (BadRequest e) {
+      HttpVerticle.sendError(ctx, e.status(), e.error(), e.getMessage());
+      return;
+    }
+    BucketPolicy policy = config.buckets().policyFor(request.service());
+    Decision decision = store.decideNow(request.key(), policy, new long[] {request.tokens()}).get(0);
+    RateReply reply = new RateReply(decision.allowed(), decision.remainingTokens(), decision.retryAfterMillis(),
+        decision.resetAfterMillis(), Mode.STANDALONE);
+
+    PolicyView view = views.computeIfAbsent(request.service(),
+        service -> PolicyView.of(service, policy, Mode.STANDALONE, config.region()));
+    HttpServerResponse response = ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .putHeader(RATELIMIT_POLICY, view.policyHeader())
+        .putHeader(RATELIMIT, view.rateLimitHeader(reply.remainingTokens(), reply.resetAfterMillis()));
+    if (!reply.allowed()) {
+      response.setStatusCode(429);
+    }
+    response.end(view.body(request.clientId(), reply));
+  }
+}
