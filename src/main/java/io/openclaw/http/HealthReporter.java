@@ -4,7 +4,9 @@ import io.openclaw.config.OpenClawConfig;
 import io.openclaw.node.Mode;
 import io.openclaw.node.NodeStatus;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.CheckResult;
@@ -95,10 +97,16 @@ public final class HealthReporter {
         }
         body.put("checks", procedures);
       }
+      Buffer encoded = body.toBuffer();
       ctx.response()
           .setStatusCode(up ? 200 : 503)
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(body.encode());
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+      if (ctx.request().method() == HttpMethod.HEAD) {
+        // the same head as GET, without the body: Vert.x would otherwise send it after the head
+        ctx.response().putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(encoded.length())).end();
+      } else {
+        ctx.response().end(encoded);
+      }
     });
   }
 

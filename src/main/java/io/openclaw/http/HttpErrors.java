@@ -94,6 +94,46 @@ public final class HttpErrors {
     }
   }
 
+  /**
+   * Refuses a request whose body length HTTP/1.1 cannot tell for sure (RFC 9112 section 6): a Transfer-Encoding
+   * beside a Content-Length, or one whose last coding is not chunked. Netty would read such a body as empty or
+   * by one of the two headers, and whatever follows as the next request, so the answer closes the connection.
+   * Returns whether the request may go on to the router.
+   */
+  static boolean framingAccepted(HttpServerRequest request) {
+    String transferEncoding = request.headers().get(HttpHeaders.TRANSFER_ENCODING);
+    if (transferEncoding == null) {
+      return true;
+    }
+    if (request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+      LOG.debug("Request has both Content-Length and Transfer-Encoding, closing its connection");
+      sendAndCloseNow(request, 400, "bad_request",
+          "a request may not carry both Content-Length and Transfer-Encoding");
+      return false;
+    }
+    String codings = String.join(",", request.headers().getAll(HttpHeaders.TRANSFER_ENCODING));
+    String[] parts = codings.split(",");
+    String last = parts[parts.length - 1].trim();
+    if (!last.equalsIgnoreCase("chunked")) {
+      LOG.debug("Request body length cannot be told, closing its connection: Transfer-Encoding {}", codings);
+      sendAndCloseNow(request, 400, "bad_request", "Transfer-Encoding must end with chunked");
+      return false;
+    }
+    if (parts.length > 1) {
+      LOG.debug("Request has a transfer coding this server does not decode, closing its connection: {}", codings);
+      sendAndCloseNow(request, 501, "unsupported_transfer_coding",
+          "only the chunked transfer coding is supported, got: " + codings.trim());
+      return false;
+    }
+    return true;
+  }
+
+  /** Vert.x Web answers an {@code Expect} other than 100-continue with 417; this gives it the JSON body. */
+  static void expectationFailed(RoutingContext ctx) {
+    LOG.debug("Unsupported expectation: {}", ctx.request().getHeader(HttpHeaders.EXPECT));
+    HttpVerticle.sendError(ctx, 417, "expectation_failed", "only \"Expect: 100-continue\" is supported");
+  }
+
   private static void sendAndClose(HttpServerRequest request, int status, String error, String message) {
     request.response()
         .setStatusCode(status)
@@ -101,5 +141,19 @@ public final class HttpErrors {
         .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
         .end(new JsonObject().put("error", error).put("message", message).toBuffer())
         .onComplete(sent -> request.connection().close());
+  }
+
+  /**
+   * Like {@link #sendAndClose}, but starts closing before the answer's write completes: bytes already read after
+   * a request whose body length is unknown must not be taken for the next request, which Vert.x would otherwise
+   * dispatch as soon as this answer ends.
+   */
+  private static void sendAndCloseNow(HttpServerRequest request, int status, String error, String message) {
+    request.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+        .end(new JsonObject().put("error", error).put("message", message).toBuffer());
+    request.connection().close();
   }
 }

@@ -3,6 +3,7 @@ package io.openclaw.http;
 import io.openclaw.bucket.BucketPolicy;
 import io.openclaw.config.OpenClawConfig;
 import io.openclaw.metrics.Metrics;
+import io.openclaw.metrics.NodeMetrics;
 import io.openclaw.node.Addresses;
 import io.openclaw.node.Mode;
 import io.openclaw.node.RateBatch;
@@ -48,6 +49,9 @@ public final class HttpVerticle extends VerticleBase {
   private static final CharSequence RATELIMIT = HttpHeaders.createOptimized("RateLimit");
   /** How long to wait before sending a request again whose shard was moving (no consumer, or a refusal). */
   static final long SHARD_MOVE_RETRY_MILLIS = 150;
+  /** What a 405 lists in its Allow header, by path. */
+  private static final Map<String, String> ALLOWED_METHODS = Map.of("/v1/rate", "POST", "/health", "GET, HEAD",
+      NodeMetrics.PATH, "GET");
   /** The most requests sent to a shard in one message. */
   static final int MAX_BATCH = 256;
 
@@ -93,19 +97,32 @@ public final class HttpVerticle extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()))
         .handler(this::rate);
     router.get("/health").handler(healthHandler);
+    router.head("/health").handler(healthHandler);
     extraRoutes.accept(router);
     router.errorHandler(404, ctx -> sendError(ctx, 404, "not_found", "no such endpoint: " + ctx.request().path()));
-    router.errorHandler(405, ctx -> sendError(ctx, 405, "method_not_allowed",
-        ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(405, ctx -> {
+      String allowed = ALLOWED_METHODS.get(ctx.request().path());
+      if (allowed != null) {
+        ctx.response().putHeader(HttpHeaders.ALLOW, allowed);
+      }
+      sendError(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path());
+    });
     router.errorHandler(413, ctx -> HttpErrors.sendErrorAndClose(ctx, 413, "body_too_large",
         "request body is larger than " + config.http().bodyLimitBytes() + " bytes"));
     router.errorHandler(400, HttpErrors::badRequest);
+    router.errorHandler(417, HttpErrors::expectationFailed);
     router.errorHandler(200, HttpErrors::bodyUnreadable);
     router.errorHandler(500, this::internalError);
 
     HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
         .setIdleTimeout(config.http().idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
-    return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(HttpErrors::undecodable)
+    return vertx.createHttpServer(options)
+        .requestHandler(request -> {
+          if (HttpErrors.framingAccepted(request)) {
+            router.handle(request);
+          }
+        })
+        .invalidRequestHandler(HttpErrors::undecodable)
         .listen().onSuccess(s -> server = s);
   }
 
@@ -115,9 +132,14 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void rate(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (contentType != null && ctx.request().headers().getAll(HttpHeaders.CONTENT_TYPE).size() > 1) {
+      sendError(ctx, 400, "bad_request", "Content-Type may be given only once");
+      return;
+    }
     RateRequest request;
     try {
-      request = parser.parse(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), ctx.body().buffer());
+      request = parser.parse(contentType, ctx.body().buffer());
     } catch (BadRequest e) {
       sendError(ctx, e.status(), e.error(), e.getMessage());
       return;

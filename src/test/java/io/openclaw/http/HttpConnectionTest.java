@@ -119,6 +119,47 @@ class HttpConnectionTest {
     assertUndecodable("GET /health HTTP/9\r\n\r\n", 400, "bad_request");
   }
 
+  /**
+   * Without chunked as the last coding the body's length is unknown: what follows must not be read as the next
+   * request, so the answer is a 400 and the connection closes before anything else is answered.
+   */
+  @Test
+  void transferEncodingWithoutChunkedGets400AndNothingAfterItIsAnswered() throws IOException {
+    try (Socket socket = connect()) {
+      send(socket, "POST /v1/rate HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\n"
+          + "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+      String text = readUntilClosed(socket).text();
+
+      assertThat(text).startsWith("HTTP/1.1 400 ").containsIgnoringCase("\r\nconnection: close\r\n")
+          .contains("\"error\":\"bad_request\"").contains("Transfer-Encoding must end with chunked");
+      assertThat(text).doesNotContain("\"status\"").containsOnlyOnce("HTTP/1.1 ");
+    }
+  }
+
+  @Test
+  void transferCodingOtherThanChunkedGets501() throws IOException {
+    try (Socket socket = connect()) {
+      send(socket, "POST /v1/rate HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n");
+
+      assertThat(readUntilClosed(socket).text()).startsWith("HTTP/1.1 501 ")
+          .contains("\"error\":\"unsupported_transfer_coding\"").contains("gzip, chunked");
+    }
+  }
+
+  @Test
+  void unsupportedExpectationGetsJson417AndIsNotAnError() throws Exception {
+    try (CapturedLog log = CapturedLog.attach(); Socket socket = connect()) {
+      send(socket, "POST /v1/rate HTTP/1.1\r\nHost: localhost\r\nExpect: banana\r\nConnection: close\r\n"
+          + "Content-Type: application/json\r\nContent-Length: 17\r\n\r\n{\"client_id\":\"e\"}");
+
+      assertThat(readUntilClosed(socket).text()).startsWith("HTTP/1.1 417 ")
+          .containsIgnoringCase("\r\ncontent-type: application/json\r\n")
+          .contains("\"error\":\"expectation_failed\"");
+      assertThat(log.lines()).noneMatch(line -> line.startsWith("ERROR"));
+    }
+  }
+
   private static void assertUndecodable(String request, int status, String error) throws IOException {
     try (Socket socket = connect()) {
       send(socket, request);

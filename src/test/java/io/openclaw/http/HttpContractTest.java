@@ -114,9 +114,35 @@ class HttpContractTest {
   }
 
   @Test
+  void contentTypeGivenTwiceGets400InEitherOrder() {
+    for (String[] types : new String[][] {{"application/json", "text/plain"}, {"text/plain", "application/json"}}) {
+      HttpRequest request = client.request("/v1/rate").header("Content-Type", types[0])
+          .header("Content-Type", types[1]).POST(HttpRequest.BodyPublishers.ofString("{\"client_id\": \"a\"}")).build();
+
+      assertError(client.send(request), 400, "bad_request");
+    }
+  }
+
+  @Test
   void unknownPathAndWrongMethodGetJsonErrors() {
     assertError(client.send(client.request("/v2/rate").GET().build()), 404, "not_found");
-    assertError(client.send(client.request("/v1/rate").GET().build()), 405, "method_not_allowed");
+    HttpResponse<String> wrongMethod = client.send(client.request("/v1/rate").GET().build());
+    assertError(wrongMethod, 405, "method_not_allowed");
+    assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
+    HttpResponse<String> deleteHealth = client.send(client.request("/health").DELETE().build());
+    assertError(deleteHealth, 405, "method_not_allowed");
+    assertThat(deleteHealth.headers().firstValue("Allow")).hasValue("GET, HEAD");
+  }
+
+  @Test
+  void healthAnswersHead() {
+    HttpResponse<String> head = client.send(client.request("/health")
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(head.headers().firstValueAsLong("Content-Length").orElse(-1))
+        .isEqualTo(client.send(client.request("/health").GET().build()).body().length());
   }
 
   @Test
