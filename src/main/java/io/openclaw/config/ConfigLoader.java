@@ -120,11 +120,13 @@ public final class ConfigLoader {
     List<String> nodes = section.strings("cluster_nodes", List.of("127.0.0.1:7000"));
     String envNodes = env.get("OPENCLAW_SYNC_CLUSTER_NODES");
     if (envNodes != null) {
-      nodes = List.of(envNodes.split("\\s*,\\s*"));
+      nodes = List.of(envNodes.trim().split("\\s*,\\s*"));
     }
     for (String endpoint : nodes) {
-      if (!HOST_PORT.matcher(endpoint).matches()) {
-        throw section.invalid("cluster_nodes", "entries must look like host:port, not '" + endpoint + "'");
+      if (!HOST_PORT.matcher(endpoint).matches() || !validPort(endpoint)) {
+        String key = section.name("cluster_nodes") + (envNodes == null ? "" : " (from OPENCLAW_SYNC_CLUSTER_NODES)");
+        throw new ConfigException(key + " entries must look like host:port with a port from 1 to 65535, not '"
+            + endpoint + "'");
       }
     }
     if (enabled && nodes.isEmpty()) {

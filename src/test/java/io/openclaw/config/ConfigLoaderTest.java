@@ -125,6 +125,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void clusterNodePortMustBeFrom1To65535() {
+    assertThatThrownBy(() -> loader.fromYaml("sync: {cluster_nodes: [\"127.0.0.1:7000\", \"127.0.0.1:99999\"]}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("sync.cluster_nodes entries must look like host:port with a port from 1 to 65535, "
+            + "not '127.0.0.1:99999'");
+    assertThatThrownBy(() -> loader.fromYaml("sync: {cluster_nodes: [\"127.0.0.1:0\"]}"))
+        .hasMessage("sync.cluster_nodes entries must look like host:port with a port from 1 to 65535, "
+            + "not '127.0.0.1:0'");
+    assertThat(loader.fromYaml("sync: {cluster_nodes: [\"127.0.0.1:1\", \"redis:65535\"]}").sync().clusterNodes())
+        .containsExactly("127.0.0.1:1", "redis:65535");
+  }
+
+  @Test
+  void clusterNodePortFromTheEnvironmentIsCheckedToo() {
+    ConfigLoader withEnv = new ConfigLoader(Map.of("OPENCLAW_SYNC_CLUSTER_NODES", "redis-a:7000, redis-b:0"));
+
+    assertThatThrownBy(withEnv::defaults)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("sync.cluster_nodes (from OPENCLAW_SYNC_CLUSTER_NODES) entries must look like host:port "
+            + "with a port from 1 to 65535, not 'redis-b:0'");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENCLAW_SYNC_CLUSTER_NODES", "redis-a:65536")).defaults())
+        .hasMessageContaining("not 'redis-a:65536'");
+  }
+
+  @Test
   void badEnvironmentPortIsNamed() {
     assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENCLAW_HTTP_PORT", "http")).defaults())
         .hasMessageContaining("OPENCLAW_HTTP_PORT must be a port number");
