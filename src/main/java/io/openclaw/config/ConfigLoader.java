@@ -159,6 +159,10 @@ public final class ConfigLoader {
       if (name.equals(OpenClawConfig.Buckets.PROBE_SERVICE)) {
         throw services.invalid(name, "is reserved for the cross-region check (openclaw verify-sync)");
       }
+      if (name.equals(OpenClawConfig.Buckets.DEFAULT_SERVICE)) {
+        throw services.invalid(name, "is reserved for requests that name no service; configure the default bucket "
+            + "under bucket:");
+      }
       Section service = services.section(name);
       byService.put(name, policy(service, defaults.capacity(), defaults.refillRate(), defaults.graceRatio()));
       service.finish();

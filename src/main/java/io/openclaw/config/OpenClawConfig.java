@@ -35,6 +35,9 @@ public record OpenClawConfig(
 
   /** The default bucket and the per-service ones; a service without an entry gets the default. */
   public record Buckets(String keyPrefix, BucketPolicy defaults, Map<String, BucketPolicy> services) {
+    /** The service of a request that names none; its bucket is {@code bucket:}, never a {@code services:} entry. */
+    public static final String DEFAULT_SERVICE = "default";
+
     /**
      * A built-in service for checking that regions agree: a large bucket that never refills, so what one region
      * spends is seen exactly by the others however long the check takes. Its buckets expire after

@@ -101,6 +101,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void defaultIsNotAServiceNameBecauseBucketConfiguresIt() {
+    assertThatThrownBy(() -> loader.fromYaml("services: {default: {capacity: 5}}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("services.default is reserved for requests that name no service; configure the default bucket "
+            + "under bucket:");
+    assertThatThrownBy(() -> loader.fromYaml("services: {openclaw-probe: {capacity: 5}}"))
+        .hasMessageContaining("services.openclaw-probe is reserved");
+  }
+
+  @Test
   void serviceCannotOverrideTheKeyPrefix() {
     assertThatThrownBy(() -> loader.fromYaml("services: {search: {key_prefix: x}}"))
         .hasMessageContaining("unknown key services.search.key_prefix");
