@@ -173,7 +173,7 @@ public final class ConfigLoader {
   }
 
   private static BucketPolicy policy(Section section, long capacity, BigDecimal refillRate, BigDecimal grace) {
-    long cap = section.integer("capacity", capacity, 1, Long.MAX_VALUE);
+    long cap = section.integer("capacity", capacity, 1, BucketPolicy.MAX_CAPACITY);
     BigDecimal rate = section.decimal("refill_rate", refillRate);
     if (rate.signum() < 0 || rate.stripTrailingZeros().scale() > 6) {
       throw section.invalid("refill_rate", "must be tokens per second, >= 0, with at most 6 decimal places, not "

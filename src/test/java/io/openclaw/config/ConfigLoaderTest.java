@@ -75,7 +75,9 @@ class ConfigLoaderTest {
   @Test
   void invalidValuesNameTheKeyAndTheProblem() {
     assertThatThrownBy(() -> loader.fromYaml("bucket: {capacity: -5}"))
-        .hasMessage("bucket.capacity must be between 1 and 9223372036854775807, not -5");
+        .hasMessage("bucket.capacity must be between 1 and 4503599627, not -5");
+    assertThatThrownBy(() -> loader.fromYaml("services: {search: {capacity: 4503599628}}"))
+        .hasMessage("services.search.capacity must be between 1 and 4503599627, not 4503599628");
     assertThatThrownBy(() -> loader.fromYaml("bucket: {refill_rate: fast}"))
         .hasMessage("bucket.refill_rate must be a number, not \"fast\"");
     assertThatThrownBy(() -> loader.fromYaml("http: {port: 70000}"))
