@@ -3,10 +3,14 @@ package io.openclaw.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
   private final ConfigLoader loader = new ConfigLoader(Map.of());
@@ -116,6 +120,22 @@ class ConfigLoaderTest {
   void serviceCannotOverrideTheKeyPrefix() {
     assertThatThrownBy(() -> loader.fromYaml("services: {search: {key_prefix: x}}"))
         .hasMessageContaining("unknown key services.search.key_prefix");
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsReportedWithTheReason(@TempDir Path dir) throws IOException {
+    Path missing = dir.resolve("nonexistent.yaml");
+    assertThatThrownBy(() -> loader.load(missing))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cannot read config file " + missing + ": no such file");
+
+    Path latin1 = Files.write(dir.resolve("latin1.yaml"), "region: caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> loader.load(latin1))
+        .hasMessage("cannot read config file " + latin1 + ": not UTF-8 text");
+
+    Path notADirectory = latin1.resolve("openclaw.yaml");
+    assertThatThrownBy(() -> loader.load(notADirectory))
+        .hasMessage("cannot read config file " + notADirectory + ": Not a directory");
   }
 
   @Test
