@@ -117,6 +117,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aSectionWithNoValueIsRefusedWithItsName() {
+    assertThatThrownBy(() -> loader.fromYaml("http: null"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("http must be a mapping of keys to values, not empty; write {} for all defaults");
+    assertThatThrownBy(() -> loader.fromYaml("region: eu\nsync:\nbucket: {capacity: 5}\n"))
+        .hasMessage("sync must be a mapping of keys to values, not empty; write {} for all defaults");
+    assertThatThrownBy(() -> loader.fromYaml("services:\n  search:\n"))
+        .hasMessage("services.search must be a mapping of keys to values, not empty; write {} for all defaults");
+    assertThat(loader.fromYaml("http: {}\nservices: {search: {}}").buckets().isConfigured("search")).isTrue();
+  }
+
+  @Test
   void serviceCannotOverrideTheKeyPrefix() {
     assertThatThrownBy(() -> loader.fromYaml("services: {search: {key_prefix: x}}"))
         .hasMessageContaining("unknown key services.search.key_prefix");
