@@ -85,8 +85,12 @@ public record OpenClawConfig(
     return buckets.services().keySet().stream().filter(name -> !name.equals(Buckets.PROBE_SERVICE)).sorted().toList();
   }
 
-  /** One line that says what this node runs, for the start-up log. */
-  public String summary() {
+  /**
+   * One line that says what this node runs, for the start-up log.
+   *
+   * @param httpPort the port the HTTP server is bound to, which differs from {@code http.port} when that is 0
+   */
+  public String summary(int httpPort) {
     String store = sync.enabled()
         ? "global store " + sync.backend() + " " + String.join(",", sync.clusterNodes())
         : "standalone, sync disabled";
@@ -95,7 +99,7 @@ public record OpenClawConfig(
             + String.join(",", cluster.members()) + ")"
         : "single node";
     return String.format("region=%s node=%s %s, %s, shards=%d, http=%s:%d, default bucket capacity=%d refill_rate=%s,"
-        + " services=%s", region, node, store, topology, cluster.shards(), http.host(), http.port(),
+        + " services=%s", region, node, store, topology, cluster.shards(), http.host(), httpPort,
         buckets.defaults().capacity(), buckets.defaults().refillRate().toPlainString(), configuredServices());
   }
 }
