@@ -25,6 +25,12 @@ public record BucketPolicy(
   /** Integers below this bound stay exact in a double, so the Redis scripts compute the same results. */
   public static final long EXACT_LIMIT = 1L << 52;
 
+  /**
+   * The largest capacity whose micro-tokens stay below {@link #EXACT_LIMIT} (about 4.5 billion tokens). A bucket
+   * this large is only possible without burst grace; grace and a fractional refill rate lower the bound.
+   */
+  public static final long MAX_CAPACITY = (EXACT_LIMIT - 1) / MICROS_PER_TOKEN;
+
   public BucketPolicy {
     if (capacity <= 0) {
       throw new IllegalArgumentException("capacity must be positive");
@@ -40,8 +46,8 @@ public record BucketPolicy(
    * @throws IllegalArgumentException with a message fit for a configuration error
    */
   public static BucketPolicy of(long capacity, BigDecimal refillRate, BigDecimal graceRatio) {
-    if (capacity <= 0) {
-      throw new IllegalArgumentException("must be a positive whole number of tokens");
+    if (capacity <= 0 || capacity > MAX_CAPACITY) {
+      throw new IllegalArgumentException("must be between 1 and " + MAX_CAPACITY + " tokens, not " + capacity);
     }
     if (refillRate.signum() < 0) {
       throw new IllegalArgumentException("must not be negative");
@@ -57,8 +63,9 @@ public record BucketPolicy(
     BigInteger[] fraction = reduce(refillRate);
     BigInteger span = micros.add(grace).multiply(fraction[1]).add(fraction[0].shiftLeft(1));
     if (span.compareTo(BigInteger.valueOf(EXACT_LIMIT)) >= 0) {
-      throw new IllegalArgumentException("capacity " + capacity + " with refill_rate " + refillRate.toPlainString()
-          + " is too large to count exactly; lower the capacity or use fewer decimal places in refill_rate");
+      throw new IllegalArgumentException("capacity " + capacity + " with burst_grace_ratio "
+          + graceRatio.toPlainString() + " and refill_rate " + refillRate.toPlainString() + " is too large to count "
+          + "exactly; lower the capacity or the burst_grace_ratio, or use fewer decimal places in refill_rate");
     }
     return new BucketPolicy(capacity, refillRate.stripTrailingZeros(), graceRatio, micros.longValueExact(),
         grace.longValueExact(), fraction[0].longValueExact(), fraction[1].longValueExact());

@@ -2,7 +2,6 @@ package io.openclaw.cli;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,13 +40,10 @@ final class HealthcheckCommand implements Callable<Integer> {
       description = "The node's HTTP address; /health is added unless the URL ends with it. Default: ${DEFAULT-VALUE}.")
   void url(String value) {
     try {
-      URI base = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-      if (base.getHost() == null || !("http".equals(base.getScheme()) || "https".equals(base.getScheme()))) {
-        throw new URISyntaxException(value, "expected http://HOST:PORT");
-      }
-      uri = base.getPath().endsWith(HEALTH_PATH) ? base : new URI(base + HEALTH_PATH);
-    } catch (URISyntaxException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--url: not an HTTP URL: " + e.getMessage());
+      URI base = NodeUrls.base(value);
+      uri = base.getPath().endsWith(HEALTH_PATH) ? base : URI.create(base + HEALTH_PATH);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--url: " + e.getMessage());
     }
   }
 

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openclaw.config.OpenClawConfig;
+import io.openclaw.http.RateRequestParser;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,6 +109,12 @@ final class VerifySyncCommand implements Callable<Integer> {
     if (timeoutMillis < 1 || maxLagMillis < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--timeout-ms must be >= 1, --max-lag-ms >= 0");
     }
+    int clientIdBytes = clientId == null ? 1 : clientId.getBytes(StandardCharsets.UTF_8).length;
+    if (clientIdBytes < 1 || clientIdBytes > RateRequestParser.MAX_CLIENT_ID_BYTES) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--client-id must be 1 to "
+          + RateRequestParser.MAX_CLIENT_ID_BYTES + " bytes of UTF-8, not " + (clientIdBytes == 0 ? "empty"
+          : clientIdBytes + " bytes"));
+    }
     List<Probe> probes = new ArrayList<>();
     Set<URI> seen = new HashSet<>();
     for (String endpoint : endpoints) {
@@ -126,13 +133,9 @@ final class VerifySyncCommand implements Callable<Integer> {
 
   private URI baseUri(String value) {
     try {
-      URI base = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-      if (base.getHost() == null || !("http".equals(base.getScheme()) || "https".equals(base.getScheme()))) {
-        throw new URISyntaxException(value, "expected http://HOST:PORT");
-      }
-      return base;
-    } catch (URISyntaxException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--endpoints: not an HTTP URL: " + e.getMessage());
+      return NodeUrls.base(value);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--endpoints: " + e.getMessage());
     }
   }
 

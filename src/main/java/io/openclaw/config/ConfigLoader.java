@@ -11,7 +11,11 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -52,8 +56,25 @@ public final class ConfigLoader {
     try {
       return fromYaml(Files.readString(file));
     } catch (IOException e) {
-      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+      throw new ConfigException("cannot read config file " + file + ": " + reason(e), e);
     }
+  }
+
+  /** Why a file could not be read; the JDK's own messages for the common cases are only the path. */
+  private static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof CharacterCodingException) {
+      return "not UTF-8 text";
+    }
+    if (e instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
+      return fileSystem.getReason();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   public OpenClawConfig fromYaml(String yaml) {
@@ -120,11 +141,13 @@ public final class ConfigLoader {
     List<String> nodes = section.strings("cluster_nodes", List.of("127.0.0.1:7000"));
     String envNodes = env.get("OPENCLAW_SYNC_CLUSTER_NODES");
     if (envNodes != null) {
-      nodes = List.of(envNodes.split("\\s*,\\s*"));
+      nodes = List.of(envNodes.trim().split("\\s*,\\s*"));
     }
     for (String endpoint : nodes) {
-      if (!HOST_PORT.matcher(endpoint).matches()) {
-        throw section.invalid("cluster_nodes", "entries must look like host:port, not '" + endpoint + "'");
+      if (!HOST_PORT.matcher(endpoint).matches() || !validPort(endpoint)) {
+        String key = section.name("cluster_nodes") + (envNodes == null ? "" : " (from OPENCLAW_SYNC_CLUSTER_NODES)");
+        throw new ConfigException(key + " entries must look like host:port with a port from 1 to 65535, not '"
+            + endpoint + "'");
       }
     }
     if (enabled && nodes.isEmpty()) {
@@ -157,6 +180,10 @@ public final class ConfigLoader {
       if (name.equals(OpenClawConfig.Buckets.PROBE_SERVICE)) {
         throw services.invalid(name, "is reserved for the cross-region check (openclaw verify-sync)");
       }
+      if (name.equals(OpenClawConfig.Buckets.DEFAULT_SERVICE)) {
+        throw services.invalid(name, "is reserved for requests that name no service; configure the default bucket "
+            + "under bucket:");
+      }
       Section service = services.section(name);
       byService.put(name, policy(service, defaults.capacity(), defaults.refillRate(), defaults.graceRatio()));
       service.finish();
@@ -167,7 +194,7 @@ public final class ConfigLoader {
   }
 
   private static BucketPolicy policy(Section section, long capacity, BigDecimal refillRate, BigDecimal grace) {
-    long cap = section.integer("capacity", capacity, 1, Long.MAX_VALUE);
+    long cap = section.integer("capacity", capacity, 1, BucketPolicy.MAX_CAPACITY);
     BigDecimal rate = section.decimal("refill_rate", refillRate);
     if (rate.signum() < 0 || rate.stripTrailingZeros().scale() > 6) {
       throw section.invalid("refill_rate", "must be tokens per second, >= 0, with at most 6 decimal places, not "

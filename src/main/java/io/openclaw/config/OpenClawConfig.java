@@ -35,6 +35,9 @@ public record OpenClawConfig(
 
   /** The default bucket and the per-service ones; a service without an entry gets the default. */
   public record Buckets(String keyPrefix, BucketPolicy defaults, Map<String, BucketPolicy> services) {
+    /** The service of a request that names none; its bucket is {@code bucket:}, never a {@code services:} entry. */
+    public static final String DEFAULT_SERVICE = "default";
+
     /**
      * A built-in service for checking that regions agree: a large bucket that never refills, so what one region
      * spends is seen exactly by the others however long the check takes. Its buckets expire after
@@ -82,8 +85,12 @@ public record OpenClawConfig(
     return buckets.services().keySet().stream().filter(name -> !name.equals(Buckets.PROBE_SERVICE)).sorted().toList();
   }
 
-  /** One line that says what this node runs, for the start-up log. */
-  public String summary() {
+  /**
+   * One line that says what this node runs, for the start-up log.
+   *
+   * @param httpPort the port the HTTP server is bound to, which differs from {@code http.port} when that is 0
+   */
+  public String summary(int httpPort) {
     String store = sync.enabled()
         ? "global store " + sync.backend() + " " + String.join(",", sync.clusterNodes())
         : "standalone, sync disabled";
@@ -92,7 +99,7 @@ public record OpenClawConfig(
             + String.join(",", cluster.members()) + ")"
         : "single node";
     return String.format("region=%s node=%s %s, %s, shards=%d, http=%s:%d, default bucket capacity=%d refill_rate=%s,"
-        + " services=%s", region, node, store, topology, cluster.shards(), http.host(), http.port(),
+        + " services=%s", region, node, store, topology, cluster.shards(), http.host(), httpPort,
         buckets.defaults().capacity(), buckets.defaults().refillRate().toPlainString(), configuredServices());
   }
 }

@@ -39,9 +39,18 @@ final class Section {
     return node.has(key) && !node.get(key).isNull();
   }
 
+  /**
+   * The mapping under {@code key}; an absent key reads as an empty mapping. A key given with no value
+   * ({@code http:} or {@code http: null}) is refused rather than read as all defaults, as it is more likely a
+   * mapping lost to indentation than a wish for the defaults.
+   */
   Section section(String key) {
     known.add(key);
-    return new Section(name(key), node.get(key));
+    JsonNode value = node.get(key);
+    if (value != null && value.isNull()) {
+      throw invalid(key, "must be a mapping of keys to values, not empty; write {} for all defaults");
+    }
+    return new Section(name(key), value);
   }
 
   Iterator<String> keys() {

@@ -79,7 +79,7 @@ public final class OpenClawNode {
     OpenClawNode node = new OpenClawNode(config, vertx, cluster, nodeMetrics);
     return node.deploy()
         .map(node)
-        .onSuccess(n -> LOG.info("OpenClaw node started: {}", config.summary()))
+        .onSuccess(n -> LOG.info("OpenClaw node started: {}", config.summary(n.httpPort())))
         .recover(failure -> node.closeVertx().transform(ignored -> Future.failedFuture(failure)));
   }
 

@@ -33,7 +33,18 @@ class BucketPolicyTest {
   @Test
   void rejectsCapacitiesThatCannotBeCountedExactly() {
     assertThatThrownBy(() -> BucketPolicy.of(5_000_000_000L, new BigDecimal("1"), BigDecimal.ZERO))
+        .hasMessage("must be between 1 and 4503599627 tokens, not 5000000000");
+    assertThatThrownBy(() -> BucketPolicy.of(4_000_000_000L, new BigDecimal("1"), new BigDecimal("0.5")))
+        .hasMessageContaining("capacity 4000000000 with burst_grace_ratio 0.5 and refill_rate 1")
         .hasMessageContaining("too large to count exactly");
+  }
+
+  @Test
+  void theLargestCapacityIsTheOneWhoseMicroTokensStayExact() {
+    assertThat(BucketPolicy.MAX_CAPACITY).isEqualTo(4_503_599_627L);
+    assertThat(BucketPolicy.of(BucketPolicy.MAX_CAPACITY, BigDecimal.ONE, BigDecimal.ZERO).capacityMicros())
+        .isEqualTo(4_503_599_627_000_000L)
+        .isLessThan(BucketPolicy.EXACT_LIMIT);
   }
 
   @Test

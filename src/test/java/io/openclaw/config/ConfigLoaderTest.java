@@ -3,10 +3,14 @@ package io.openclaw.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
   private final ConfigLoader loader = new ConfigLoader(Map.of());
@@ -75,7 +79,9 @@ class ConfigLoaderTest {
   @Test
   void invalidValuesNameTheKeyAndTheProblem() {
     assertThatThrownBy(() -> loader.fromYaml("bucket: {capacity: -5}"))
-        .hasMessage("bucket.capacity must be between 1 and 9223372036854775807, not -5");
+        .hasMessage("bucket.capacity must be between 1 and 4503599627, not -5");
+    assertThatThrownBy(() -> loader.fromYaml("services: {search: {capacity: 4503599628}}"))
+        .hasMessage("services.search.capacity must be between 1 and 4503599627, not 4503599628");
     assertThatThrownBy(() -> loader.fromYaml("bucket: {refill_rate: fast}"))
         .hasMessage("bucket.refill_rate must be a number, not \"fast\"");
     assertThatThrownBy(() -> loader.fromYaml("http: {port: 70000}"))
@@ -101,9 +107,47 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void defaultIsNotAServiceNameBecauseBucketConfiguresIt() {
+    assertThatThrownBy(() -> loader.fromYaml("services: {default: {capacity: 5}}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("services.default is reserved for requests that name no service; configure the default bucket "
+            + "under bucket:");
+    assertThatThrownBy(() -> loader.fromYaml("services: {openclaw-probe: {capacity: 5}}"))
+        .hasMessageContaining("services.openclaw-probe is reserved");
+  }
+
+  @Test
+  void aSectionWithNoValueIsRefusedWithItsName() {
+    assertThatThrownBy(() -> loader.fromYaml("http: null"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("http must be a mapping of keys to values, not empty; write {} for all defaults");
+    assertThatThrownBy(() -> loader.fromYaml("region: eu\nsync:\nbucket: {capacity: 5}\n"))
+        .hasMessage("sync must be a mapping of keys to values, not empty; write {} for all defaults");
+    assertThatThrownBy(() -> loader.fromYaml("services:\n  search:\n"))
+        .hasMessage("services.search must be a mapping of keys to values, not empty; write {} for all defaults");
+    assertThat(loader.fromYaml("http: {}\nservices: {search: {}}").buckets().isConfigured("search")).isTrue();
+  }
+
+  @Test
   void serviceCannotOverrideTheKeyPrefix() {
     assertThatThrownBy(() -> loader.fromYaml("services: {search: {key_prefix: x}}"))
         .hasMessageContaining("unknown key services.search.key_prefix");
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsReportedWithTheReason(@TempDir Path dir) throws IOException {
+    Path missing = dir.resolve("nonexistent.yaml");
+    assertThatThrownBy(() -> loader.load(missing))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cannot read config file " + missing + ": no such file");
+
+    Path latin1 = Files.write(dir.resolve("latin1.yaml"), "region: caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> loader.load(latin1))
+        .hasMessage("cannot read config file " + latin1 + ": not UTF-8 text");
+
+    Path notADirectory = latin1.resolve("openclaw.yaml");
+    assertThatThrownBy(() -> loader.load(notADirectory))
+        .hasMessage("cannot read config file " + notADirectory + ": Not a directory");
   }
 
   @Test
@@ -122,6 +166,31 @@ class ConfigLoaderTest {
 
     assertThat(config.http().port()).isEqualTo(9090);
     assertThat(config.sync().clusterNodes()).containsExactly("redis-a:7000", "redis-b:7001");
+  }
+
+  @Test
+  void clusterNodePortMustBeFrom1To65535() {
+    assertThatThrownBy(() -> loader.fromYaml("sync: {cluster_nodes: [\"127.0.0.1:7000\", \"127.0.0.1:99999\"]}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("sync.cluster_nodes entries must look like host:port with a port from 1 to 65535, "
+            + "not '127.0.0.1:99999'");
+    assertThatThrownBy(() -> loader.fromYaml("sync: {cluster_nodes: [\"127.0.0.1:0\"]}"))
+        .hasMessage("sync.cluster_nodes entries must look like host:port with a port from 1 to 65535, "
+            + "not '127.0.0.1:0'");
+    assertThat(loader.fromYaml("sync: {cluster_nodes: [\"127.0.0.1:1\", \"redis:65535\"]}").sync().clusterNodes())
+        .containsExactly("127.0.0.1:1", "redis:65535");
+  }
+
+  @Test
+  void clusterNodePortFromTheEnvironmentIsCheckedToo() {
+    ConfigLoader withEnv = new ConfigLoader(Map.of("OPENCLAW_SYNC_CLUSTER_NODES", "redis-a:7000, redis-b:0"));
+
+    assertThatThrownBy(withEnv::defaults)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("sync.cluster_nodes (from OPENCLAW_SYNC_CLUSTER_NODES) entries must look like host:port "
+            + "with a port from 1 to 65535, not 'redis-b:0'");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENCLAW_SYNC_CLUSTER_NODES", "redis-a:65536")).defaults())
+        .hasMessageContaining("not 'redis-a:65536'");
   }
 
   @Test
