@@ -21,7 +21,6 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -45,8 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
-  private static final CharSequence RATELIMIT_POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
-  private static final CharSequence RATELIMIT = HttpHeaders.createOptimized("RateLimit");
   /** How long to wait before sending a request again whose shard was moving (no consumer, or a refusal). */
   static final long SHARD_MOVE_RETRY_MILLIS = 150;
   /** What a 405 lists in its Allow header, by path. */
@@ -132,14 +129,9 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void rate(RoutingContext ctx) {
-    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (contentType != null && ctx.request().headers().getAll(HttpHeaders.CONTENT_TYPE).size() > 1) {
-      sendError(ctx, 400, "bad_request", "Content-Type may be given only once");
-      return;
-    }
     RateRequest request;
     try {
-      request = parser.parse(contentType, ctx.body().buffer());
+      request = parse(ctx, parser);
     } catch (BadRequest e) {
       sendError(ctx, e.status(), e.error(), e.getMessage());
       return;
@@ -151,6 +143,15 @@ public final class HttpVerticle extends VerticleBase {
       sendScheduled = true;
       context.runOnContext(v -> sendWaiting());
     }
+  }
+
+  /** The request of a {@code POST /v1/rate}, or the {@link BadRequest} that answers it. */
+  static RateRequest parse(RoutingContext ctx, RateRequestParser parser) {
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (contentType != null && ctx.request().headers().getAll(HttpHeaders.CONTENT_TYPE).size() > 1) {
+      throw new BadRequest(400, "bad_request", "Content-Type may be given only once");
+    }
+    return parser.parse(contentType, ctx.body().buffer());
   }
 
   /** Sends what this turn collected: one message per shard, a lone request as itself. */
@@ -249,19 +250,7 @@ public final class HttpVerticle extends VerticleBase {
   private void sendDecision(RoutingContext ctx, RateRequest request, RateReply reply) {
     PolicyView view = view(request.service(), reply.mode());
     metrics.decided(request.service(), reply.allowed(), reply.mode(), reply.remainingTokens(), view.capacity());
-
-    HttpServerResponse response = ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-        .putHeader(RATELIMIT_POLICY, view.policyHeader())
-        .putHeader(RATELIMIT, view.rateLimitHeader(reply.remainingTokens(), reply.resetAfterMillis()));
-    if (!reply.allowed()) {
-      response.setStatusCode(429);
-      if (reply.retryAfterMillis() >= 0) {
-        long seconds = Math.max(1, (reply.retryAfterMillis() + 999) / 1000);
-        response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-      }
-    }
-    response.end(view.body(request.clientId(), reply));
+    view.answer(ctx.response(), request.clientId(), reply);
   }
 
   /**

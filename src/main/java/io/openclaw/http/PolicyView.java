@@ -5,6 +5,8 @@ import io.openclaw.bucket.BucketPolicy;
 import io.openclaw.node.Mode;
 import io.openclaw.node.RateReply;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 
@@ -14,6 +16,9 @@ import java.nio.charset.StandardCharsets;
  * Jackson) and the numbers of each decision are written per request.
  */
 final class PolicyView {
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence RATELIMIT_POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
+  private static final CharSequence RATELIMIT = HttpHeaders.createOptimized("RateLimit");
   private static final byte[] ALLOWED = bytes("{\"allowed\":true,\"service\":\"");
   private static final byte[] DENIED = bytes("{\"allowed\":false,\"service\":\"");
   private static final byte[] CLIENT_ID = bytes("\",\"client_id\":\"");
@@ -48,6 +53,24 @@ final class PolicyView {
 
   String policyHeader() {
     return policyHeader;
+  }
+
+  /**
+   * Writes a decision as the client sees it: 200 or 429, the RateLimit fields, Retry-After on a 429 that can
+   * ever be satisfied, and the JSON answer of {@link #body}.
+   */
+  void answer(HttpServerResponse response, String clientId, RateReply reply) {
+    response.putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .putHeader(RATELIMIT_POLICY, policyHeader)
+        .putHeader(RATELIMIT, rateLimitHeader(reply.remainingTokens(), reply.resetAfterMillis()));
+    if (!reply.allowed()) {
+      response.setStatusCode(429);
+      if (reply.retryAfterMillis() >= 0) {
+        long seconds = Math.max(1, (reply.retryAfterMillis() + 999) / 1000);
+        response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+      }
+    }
+    response.end(body(clientId, reply));
   }
 
   /** The JSON answer, e.g. {@code {"allowed":true,"service":"search","client_id":"abc",...}}. */

@@ -13,9 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -27,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A benchmark probe, never part of the product: the rating node's HTTP edge with nothing behind it but a bucket
- * map. It parses a request with the node's {@link RateRequestParser}, decides it with a {@link LocalBucketStore}
- * owned by the same event loop, and renders the node's answer and RateLimit headers with {@link PolicyView}; there
+ * map. It reads a request as the node does ({@link HttpVerticle#parse}), decides it with a {@link LocalBucketStore}
+ * owned by the same event loop, and writes the node's answer with {@link PolicyView#answer}; there
  * is no event-bus hop to a shard verticle and no metrics. Each event loop keeps its own buckets, so a client's
  * requests arriving on two connections are decided against two buckets: it is not a rate limiter, only the upper
  * bound of what the node's edge costs over the bare route.
@@ -37,9 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeOnlyServer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeOnlyServer.class);
-  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
-  private static final CharSequence RATELIMIT_POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
-  private static final CharSequence RATELIMIT = HttpHeaders.createOptimized("RateLimit");
 
   private final int port;
   private final OpenClawConfig config;
@@ -85,7 +80,7 @@ public final class EdgeOnlyServer extends VerticleBase {
   private void rate(RoutingContext ctx) {
     RateRequest request;
     try {
-      request = parser.parse(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), ctx.body().buffer());
+      request = HttpVerticle.parse(ctx, parser);
     } catch (BadRequest e) {
       HttpVerticle.sendError(ctx, e.status(), e.error(), e.getMessage());
       return;
@@ -94,16 +89,8 @@ public final class EdgeOnlyServer extends VerticleBase {
     Decision decision = store.decideNow(request.key(), policy, new long[] {request.tokens()}).get(0);
     RateReply reply = new RateReply(decision.allowed(), decision.remainingTokens(), decision.retryAfterMillis(),
         decision.resetAfterMillis(), Mode.STANDALONE);
-
-    PolicyView view = views.computeIfAbsent(request.service(),
-        service -> PolicyView.of(service, policy, Mode.STANDALONE, config.region()));
-    HttpServerResponse response = ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-        .putHeader(RATELIMIT_POLICY, view.policyHeader())
-        .putHeader(RATELIMIT, view.rateLimitHeader(reply.remainingTokens(), reply.resetAfterMillis()));
-    if (!reply.allowed()) {
-      response.setStatusCode(429);
-    }
-    response.end(view.body(request.clientId(), reply));
+    views.computeIfAbsent(request.service(),
+        service -> PolicyView.of(service, policy, Mode.STANDALONE, config.region()))
+        .answer(ctx.response(), request.clientId(), reply);
   }
 }
