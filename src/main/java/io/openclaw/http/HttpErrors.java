@@ -2,6 +2,7 @@ package io.openclaw.http;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -135,12 +136,7 @@ public final class HttpErrors {
   }
 
   private static void sendAndClose(HttpServerRequest request, int status, String error, String message) {
-    request.response()
-        .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-        .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-        .end(new JsonObject().put("error", error).put("message", message).toBuffer())
-        .onComplete(sent -> request.connection().close());
+    sendClosing(request, status, error, message).onComplete(sent -> request.connection().close());
   }
 
   /**
@@ -149,11 +145,16 @@ public final class HttpErrors {
    * dispatch as soon as this answer ends.
    */
   private static void sendAndCloseNow(HttpServerRequest request, int status, String error, String message) {
-    request.response()
+    sendClosing(request, status, error, message);
+    request.connection().close();
+  }
+
+  /** Sends a JSON error with {@code Connection: close}. */
+  private static Future<Void> sendClosing(HttpServerRequest request, int status, String error, String message) {
+    return request.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
         .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
         .end(new JsonObject().put("error", error).put("message", message).toBuffer());
-    request.connection().close();
   }
 }

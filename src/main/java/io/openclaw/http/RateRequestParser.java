@@ -17,7 +17,8 @@ import java.util.List;
 /** Turns the body of {@code POST /v1/rate} into a {@link RateRequest}, or says exactly what is wrong. */
 public final class RateRequestParser {
   public static final int MAX_CLIENT_ID_BYTES = 256;
-  public static final String DEFAULT_SERVICE = "default";
+  /** The service of a request that names none. */
+  public static final String DEFAULT_SERVICE = OpenClawConfig.Buckets.DEFAULT_SERVICE;
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final List<String> FIELDS = List.of("client_id", "tokens", "service");

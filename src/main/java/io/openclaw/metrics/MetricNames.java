@@ -1,5 +1,6 @@
 package io.openclaw.metrics;
 
+import io.openclaw.config.OpenClawConfig;
 import java.util.Set;
 
 /**
@@ -47,7 +48,7 @@ public final class MetricNames {
   public static final String OTHER_HTTP_METHOD = "other";
 
   /** The service label of the default bucket and of every service without a {@code services:} entry. */
-  public static final String DEFAULT_SERVICE = "default";
+  public static final String DEFAULT_SERVICE = OpenClawConfig.Buckets.DEFAULT_SERVICE;
 
   /** The seconds unit, so that Prometheus names end in {@code _seconds}. */
   static final String SECONDS = "seconds";
