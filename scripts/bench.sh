@@ -14,14 +14,15 @@
 #             (bucket4j) and once with Bucket4j's own batching of concurrent requests for one bucket
 #             (bucket4j-batching). Same capacity and refill (10000 tokens, 2000/s, no grace) for all.
 # --metrics off runs the node with metrics.enabled false (the bare route and the peer have none).
-# --edge-only (standalone) adds a third server: the node's HTTP edge (same parser, bucket map and answer
-#             rendering) deciding on its own event loop, with no event-bus hop and no metrics
-#             (src/test/java/io/openclaw/http/EdgeOnlyServer.java, test class path). It is not a rate limiter
-#             (each event loop has its own buckets); it bounds what the node can reach over the bare route.
+# --edge-only (standalone) adds a third server: the node's HTTP edge (same parser, bucket map, answer
+#             rendering and, unless --metrics off, the same metrics) deciding on its own event loop, with no
+#             event-bus hop (src/test/java/io/openclaw/http/EdgeOnlyServer.java, test class path). It is not a
+#             rate limiter (each event loop has its own buckets); it bounds what the node can reach over the
+#             bare route.
 #
 # Besides requests/s and latency, each run prints the server's CPU time per request (user + system time of its
 # JVM during the measured run, divided by the requests answered): it moves less than throughput when other work
-# shares the machine.
+# shares the machine. Against Redis, each run also prints the CPU time the six Redis servers used per decision.
 #
 # Two loads: distinct-clients (a new client id per request) and hot-client (one client id). Each round
 # runs every server once with the same wrk settings, one after the other, after a 3 s warm-up of each.
@@ -171,24 +172,37 @@ redis_stats() {
     END { printf "%d %d\n", calls, usec }'
 }
 
+# redis_cpu_ticks: user + system clock ticks the six Redis servers of the benchmark's cluster have used so far
+redis_cpu_ticks() {
+  local file total=0
+  for file in "$work"/data/redis-cluster-"$redis_base"/*/redis.pid; do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$(cat "$file")/stat")))
+  done
+  echo "$total"
+}
+
 # cpu_ticks PORT: user + system clock ticks the JVM serving PORT has used so far
 cpu_ticks() {
   awk '{ print $14 + $15 }' "/proc/${pid_of_port[$1]}/stat"
 }
 
 # run_wrk NAME PORT SCRIPT ROUND: a warm-up (longer in the first round, while the JITs compile), then the
-# measured run; prints "NAME requests/s p50_ms p99_ms non2xx redis_calls redis_usec cpu_ticks"
+# measured run; prints "NAME requests/s p50_ms p99_ms non2xx redis_calls redis_usec cpu_ticks redis_cpu_ticks"
 run_wrk() {
   local name="$1" port="$2" script="$3" round="$4" warmup=3 stats="- -" ticks_before ticks_after
+  local redis_ticks="-" redis_before=0
   [ "$round" = 1 ] && warmup=10
   wrk -t"$threads" -c"$connections" -d"${warmup}s" -s "$script" "http://127.0.0.1:$port" >/dev/null
-  [ "$redis_started" = 1 ] && reset_redis_stats
+  [ "$redis_started" = 1 ] && reset_redis_stats && redis_before="$(redis_cpu_ticks)"
   ticks_before="$(cpu_ticks "$port")"
   wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$script" "http://127.0.0.1:$port" \
     >"$work/$name-$round.wrk"
   ticks_after="$(cpu_ticks "$port")"
-  [ "$redis_started" = 1 ] && [ "$name" != baseline-route ] && stats="$(redis_stats)"
-  awk -v name="$name" -v stats="$stats" -v ticks="$((ticks_after - ticks_before))" '
+  if [ "$redis_started" = 1 ] && [ "$name" != baseline-route ]; then
+    stats="$(redis_stats)"
+    redis_ticks=$(($(redis_cpu_ticks) - redis_before))
+  fi
+  awk -v name="$name" -v stats="$stats" -v ticks="$((ticks_after - ticks_before))" -v rticks="$redis_ticks" '
     function ms(v) {
       if (v ~ /us$/) return v / 1000
       if (v ~ /ms$/) return v + 0
@@ -201,7 +215,7 @@ run_wrk() {
     /Non-2xx or 3xx responses/ { non2xx = $5 }
     /Socket errors/ { errors = $0 }
     END {
-      printf "%s %.0f %.3f %.3f %d %s %d\n", name, rps, p50, p99, non2xx, stats, ticks
+      printf "%s %.0f %.3f %.3f %d %s %d %s\n", name, rps, p50, p99, non2xx, stats, ticks, rticks
       if (errors != "") print name ": " errors > "/dev/stderr"
     }
   ' "$work/$name-$round.wrk"
@@ -215,7 +229,8 @@ measure() {
   echo "$round $row" | awk -v d="$duration" -v hz="$clock_ticks" '{
     extra = ""
     if ($7 != "-" && $3 > 0) {
-      extra = sprintf("  redis calls/decision %.3f, usec/call %.1f", $7 / ($3 * d), ($7 ? $8 / $7 : 0))
+      extra = sprintf("  redis calls/decision %.3f, usec/call %.1f, redis cpu us/decision %.1f", $7 / ($3 * d),
+        ($7 ? $8 / $7 : 0), $10 * 1e6 / hz / ($3 * d))
     }
     printf "  %-3s %-22s %12.0f %10.3f %10.3f %9d %11.1f%s\n", $1, $2, $3, $4, $5, $6,
       ($3 > 0 ? $9 * 1e6 / hz / ($3 * d) : 0), extra }'

@@ -4,7 +4,10 @@ import io.openclaw.bucket.BucketPolicy;
 import io.openclaw.bucket.Decision;
 import io.openclaw.config.ConfigLoader;
 import io.openclaw.config.OpenClawConfig;
+import io.openclaw.metrics.Metrics;
+import io.openclaw.metrics.NodeMetrics;
 import io.openclaw.node.Mode;
+import io.openclaw.node.NodeStatus;
 import io.openclaw.node.RateReply;
 import io.openclaw.node.RateRequest;
 import io.openclaw.store.LocalBucketStore;
@@ -27,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * A benchmark probe, never part of the product: the rating node's HTTP edge with nothing behind it but a bucket
  * map. It reads a request as the node does ({@link HttpVerticle#parse}), decides it with a {@link LocalBucketStore}
  * owned by the same event loop, and writes the node's answer with {@link PolicyView#answer}; there
- * is no event-bus hop to a shard verticle and no metrics. Each event loop keeps its own buckets, so a client's
- * requests arriving on two connections are decided against two buckets: it is not a rate limiter, only the upper
- * bound of what the node's edge costs over the bare route.
+ * is no event-bus hop to a shard verticle. When the config enables metrics it has the node's: the Vert.x HTTP
+ * server meters and the decision counters, on a Prometheus registry as the node builds it. Each event loop keeps
+ * its own buckets, so a client's requests arriving on two connections are decided against two buckets: it is not
+ * a rate limiter, only the upper bound of what the node can reach over the bare route with the same metrics.
  *
  * <p>Run with the test class path: {@code java -cp CP io.openclaw.http.EdgeOnlyServer PORT CONFIG.yaml}.
  */
@@ -41,10 +45,12 @@ public final class EdgeOnlyServer extends VerticleBase {
   private final RateRequestParser parser;
   private final LocalBucketStore store = new LocalBucketStore(LocalBucketStore.monotonicClock());
   private final Map<String, PolicyView> views = new HashMap<>();
+  private final Metrics metrics;
 
-  private EdgeOnlyServer(int port, OpenClawConfig config) {
+  private EdgeOnlyServer(int port, OpenClawConfig config, Metrics metrics) {
     this.port = port;
     this.config = config;
+    this.metrics = metrics;
     this.parser = new RateRequestParser(config.buckets());
   }
 
@@ -55,11 +61,14 @@ public final class EdgeOnlyServer extends VerticleBase {
     }
     int port = Integer.parseInt(args[0]);
     OpenClawConfig config = ConfigLoader.withSystemEnv().load(Path.of(args[1]));
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()));
-    vertx.deployVerticle(() -> new EdgeOnlyServer(port, config),
+    NodeMetrics nodeMetrics = NodeMetrics.create(config);
+    Vertx vertx = nodeMetrics.vertxBuilder(Vertx.builder(),
+        new VertxOptions().setEventLoopPoolSize(config.http().eventLoops())).build();
+    Metrics metrics = nodeMetrics.serviceMetrics(new NodeStatus(Mode.STANDALONE));
+    vertx.deployVerticle(() -> new EdgeOnlyServer(port, config, metrics),
             new DeploymentOptions().setInstances(config.http().eventLoops()))
-        .onSuccess(id -> LOG.info("Edge-only server listening: port={} event_loops={}", port,
-            config.http().eventLoops()))
+        .onSuccess(id -> LOG.info("Edge-only server listening: port={} event_loops={} metrics={}", port,
+            config.http().eventLoops(), config.metrics().enabled()))
         .onFailure(failure -> {
           LOG.error("Edge-only server failed to start: {}", failure.toString());
           vertx.close();
@@ -89,8 +98,9 @@ public final class EdgeOnlyServer extends VerticleBase {
     Decision decision = store.decideNow(request.key(), policy, new long[] {request.tokens()}).get(0);
     RateReply reply = new RateReply(decision.allowed(), decision.remainingTokens(), decision.retryAfterMillis(),
         decision.resetAfterMillis(), Mode.STANDALONE);
-    views.computeIfAbsent(request.service(),
-        service -> PolicyView.of(service, policy, Mode.STANDALONE, config.region()))
-        .answer(ctx.response(), request.clientId(), reply);
+    PolicyView view = views.computeIfAbsent(request.service(),
+        service -> PolicyView.of(service, policy, Mode.STANDALONE, config.region()));
+    metrics.decided(request.service(), reply.allowed(), reply.mode(), reply.remainingTokens(), view.capacity());
+    view.answer(ctx.response(), request.clientId(), reply);
   }
 }
