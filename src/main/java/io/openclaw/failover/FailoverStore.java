@@ -10,7 +10,6 @@ import io.openclaw.store.RedisBucketStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +40,7 @@ public final class FailoverStore implements BucketStore {
   private final BigDecimal localRatio;
   private final LongSupplier clockMicros;
   private final String journalPrefix;
+  private final JournalKeeper keeper;
   private final Map<BucketPolicy, BucketPolicy> scaled = new IdentityHashMap<>();
   private final Map<BucketKey, Long> lastSeenLevel = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
@@ -63,6 +63,13 @@ public final class FailoverStore implements BucketStore {
 
   public FailoverStore(RedisBucketStore global, FailoverState state, BigDecimal localRatio, LongSupplier clockMicros,
       String journalPrefix) {
+    this(global, state, localRatio, clockMicros, journalPrefix, null);
+  }
+
+  /** @param keeper where a journal goes that is not charged when the shard closes; null: it is lost */
+  public FailoverStore(RedisBucketStore global, FailoverState state, BigDecimal localRatio, LongSupplier clockMicros,
+      String journalPrefix, JournalKeeper keeper) {
+    this.keeper = keeper;
     this.global = global;
     this.local = new LocalBucketStore(clockMicros);
     this.state = state;
@@ -132,44 +139,15 @@ public final class FailoverStore implements BucketStore {
     }
     Promise<Void> held = Promise.promise();
     reconciling = held.future();
-    List<Journal.Sealed> entries = journal.seal(clockMicros.getAsLong());
-
-    List<Future<Reconciled>> charges = new ArrayList<>(entries.size());
-    for (Journal.Sealed entry : entries) {
-      charges.add(charge(entry));
-    }
-    return Future.join(charges)
-        .transform(all -> finishReconcile(held, charges));
-  }
-
-  private Future<Reconciled> charge(Journal.Sealed entry) {
-    long floor = -entry.policy().capacityMicros();
-    return global.charge(entry.key(), entry.policy(), entry.batchId(), entry.chargeMicros(), floor)
-        .map(level -> {
-          journal.charged(entry);
-          seenInRedis(entry.key(), level);
-          return new Reconciled(1, entry.grantedMicros() / BucketPolicy.MICROS_PER_TOKEN,
-              entry.chargeMicros() / BucketPolicy.MICROS_PER_TOKEN);
+    return JournalCharges.charge(global, journal, clockMicros.getAsLong(), this::seenInRedis)
+        .andThen(done -> {
+          if (done.succeeded()) {
+            journal = null;
+            local.clear();
+          }
+          reconciling = null;
+          held.complete();
         });
-  }
-
-  private Future<Reconciled> finishReconcile(Promise<Void> held, List<Future<Reconciled>> charges) {
-    Reconciled total = Reconciled.NONE;
-    Throwable failure = null;
-    for (Future<Reconciled> charge : charges) {
-      if (charge.succeeded()) {
-        total = total.plus(charge.result());
-      } else {
-        failure = charge.cause();
-      }
-    }
-    if (failure == null) {
-      journal = null;
-      local.clear();
-    }
-    reconciling = null;
-    held.complete();
-    return failure == null ? Future.succeededFuture(total) : Future.failedFuture(failure);
   }
 
   /** Buckets this shard has grants for that are not yet charged. */
@@ -182,13 +160,26 @@ public final class FailoverStore implements BucketStore {
     local.evictFull();
   }
 
-  /** Closes the Redis connection; a journal not yet charged is lost, and says so. */
+  /**
+   * Closes the Redis connection once a charge under way has completed. A journal not yet charged goes to the
+   * node's {@link JournalKeeper}, which charges it when the node reconciles: a shard that moves to another
+   * member while the node decides locally does not take its grants with it. Without a keeper it is lost, and
+   * says so.
+   */
   @Override
   public Future<Void> close() {
-    if (journal != null && !journal.isEmpty()) {
-      LOG.error("Shard closed before its local grants were charged to Redis, they are lost: journal={} buckets={}"
-          + " granted_tokens={}", journalPrefix, journal.size(), journal.grantedTokens());
-    }
-    return global.close();
+    Future<Void> settled = reconciling == null ? Future.succeededFuture() : reconciling;
+    return settled.transform(done -> {
+      if (journal != null && !journal.isEmpty()) {
+        if (keeper != null) {
+          keeper.adopt(journal, journalPrefix);
+        } else {
+          LOG.error("Shard closed before its local grants were charged to Redis, they are lost: journal={}"
+              + " buckets={} granted_tokens={}", journalPrefix, journal.size(), journal.grantedTokens());
+        }
+        journal = null;
+      }
+      return global.close();
+    });
   }
 }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * When {@code failover.grace_window_seconds} have passed it probes Redis Cluster (a fresh connection to every
  * node of the slot map and {@code cluster_state:ok}). If the probe fails the node stays LOCAL for another
  * window. If it answers, the node goes RECONCILING: every shard of this node charges its journal to the
- * global buckets, holding its own requests meanwhile, and only when every shard has confirmed does the node
+ * global buckets, holding its own requests meanwhile, and so does the {@link JournalKeeper} with the journals of
+ * shards that left the node while it was local; only when every one of them has confirmed does the node
  * return to GLOBAL and publish {@code sync_recovered}. A shard whose charge failed keeps its journal and the
  * node goes back to LOCAL for another window; charges carry batch ids, so what was applied is not applied
  * again.
@@ -154,6 +155,9 @@ public final class FailoverVerticle extends VerticleBase {
           .map(reply -> reply.body())
           .recover(FailoverVerticle::notOnThisNode));
     }
+    shards.add(vertx.eventBus().<JsonObject>request(Addresses.RECONCILE_HANDED_OVER, null, delivery)
+        .map(reply -> reply.body())
+        .recover(FailoverVerticle::notOnThisNode));
     Future.join(shards).onComplete(done -> finishReconcile(shards));
   }
 

@@ -6,6 +6,8 @@ public final class Addresses {
   public static final String BUCKET_PREFIX = "openclaw.bucket.";
   /** Node-local: the failover verticle asks shard k to charge its journal on {@code openclaw.reconcile.k}. */
   public static final String RECONCILE_PREFIX = "openclaw.reconcile.";
+  /** Node-local: the failover verticle asks the journal keeper to charge the journals of shards that left. */
+  public static final String RECONCILE_HANDED_OVER = "openclaw.reconcile.handed-over";
   public static final String SYNC_FAILURE = "openclaw.sync_failure";
   public static final String SYNC_RECOVERED = "openclaw.sync_recovered";
   /** A member of the region announces, with its node id, that it is stopping and hands its shards over. */

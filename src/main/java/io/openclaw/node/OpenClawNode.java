@@ -8,6 +8,7 @@ import io.openclaw.config.OpenClawConfig;
 import io.openclaw.failover.FailoverState;
 import io.openclaw.failover.FailoverStore;
 import io.openclaw.failover.FailoverVerticle;
+import io.openclaw.failover.JournalKeeper;
 import io.openclaw.http.HealthReporter;
 import io.openclaw.http.HttpVerticle;
 import io.openclaw.metrics.Metrics;
@@ -40,6 +41,7 @@ public final class OpenClawNode {
   private final Metrics metrics;
   private final FailoverState failover;
   private ShardManager shardManager;
+  private JournalKeeper journalKeeper;
   private HttpVerticle http;
 
   private OpenClawNode(OpenClawConfig config, Vertx vertx, RegionClusterManager clusterManager,
@@ -116,7 +118,7 @@ public final class OpenClawNode {
     RedisBucketStore global = new RedisBucketStore(vertx, RedisClients.cluster(vertx, config.sync()), config,
         failover);
     FailoverStore store = new FailoverStore(global, failover, config.failover().localCapacityRatio(),
-        LocalBucketStore.monotonicClock(), config.node() + ":" + shard);
+        LocalBucketStore.monotonicClock(), config.node() + ":" + shard, journalKeeper);
     return new BucketVerticle(shard, config, store, Mode.GLOBAL);
   }
 
@@ -125,7 +127,10 @@ public final class OpenClawNode {
     if (failover == null) {
       return Future.succeededFuture();
     }
+    journalKeeper = new JournalKeeper(new RedisBucketStore(vertx, RedisClients.cluster(vertx, config.sync()), config,
+        failover), failover, LocalBucketStore.monotonicClock());
     return vertx.deployVerticle(new SyncVerticle(config, status, failover, metrics, health))
+        .compose(id -> vertx.deployVerticle(journalKeeper))
         .compose(id -> vertx.deployVerticle(new FailoverVerticle(config, failover, metrics)));
   }
 
