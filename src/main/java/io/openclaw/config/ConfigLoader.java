@@ -3,6 +3,7 @@ package io.openclaw.config;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -17,6 +18,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,7 +84,8 @@ public final class ConfigLoader {
     try {
       root = YAML.readTree(yaml);
     } catch (JacksonException e) {
-      throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage() + at(e.getLocation()), e);
+      throw new ConfigException("config is not valid YAML" + keyOf(e) + ": " + e.getOriginalMessage()
+          + at(e.getLocation()), e);
     }
     return read(new Section("", root));
   }
@@ -280,6 +283,22 @@ public final class ConfigLoader {
     }
     section.finish();
     return new OpenClawConfig.Logging(format, level);
+  }
+
+  /** " at a.b" when the parser knows under which key it failed, e.g. on an unreadable number; else "". */
+  private static String keyOf(JacksonException e) {
+    if (!(e.getProcessor() instanceof JsonParser parser)) {
+      return "";
+    }
+    List<String> names = new ArrayList<>();
+    for (JsonStreamContext context = parser.getParsingContext(); context != null; context = context.getParent()) {
+      if (context.inObject() && context.getCurrentName() != null) {
+        names.add(0, context.getCurrentName());
+      } else if (context.inArray()) {
+        names.add(0, "[" + context.getCurrentIndex() + "]");
+      }
+    }
+    return names.isEmpty() ? "" : " at " + String.join(".", names).replace(".[", "[");
   }
 
   private static String at(JsonLocation location) {

@@ -84,14 +84,27 @@ final class Section {
       return fallback;
     }
     JsonNode value = node.get(key);
-    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+    long result;
+    if (value.isIntegralNumber() && value.canConvertToLong()) {
+      result = value.longValue();
+    } else if (isExactWholeDouble(value)) {
+      result = (long) value.doubleValue();  // e.g. 1e3, which YAML reads as a float
+    } else {
       throw invalid(key, "must be a whole number, not " + value);
     }
-    long result = value.longValue();
     if (result < min || result > max) {
       throw invalid(key, "must be between " + min + " and " + max + ", not " + result);
     }
     return result;
+  }
+
+  /** A float with no fraction that a double holds exactly (below 2^53), such as {@code 1e3} or {@code 25.0}. */
+  private static boolean isExactWholeDouble(JsonNode value) {
+    if (!value.isFloatingPointNumber()) {
+      return false;
+    }
+    double number = value.doubleValue();
+    return Double.isFinite(number) && number == Math.rint(number) && Math.abs(number) < 0x1p53;
   }
 
   BigDecimal decimal(String key, BigDecimal fallback) {

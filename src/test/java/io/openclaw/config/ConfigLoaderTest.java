@@ -157,6 +157,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aNumberYamlCannotReadIsReportedWithItsKey() {
+    assertThatThrownBy(() -> loader.fromYaml("bucket:\n  capacity: .inf\n"))
+        .hasMessage("config is not valid YAML at bucket.capacity: Malformed numeric value '.inf' (line 2, column 17)");
+    assertThatThrownBy(() -> loader.fromYaml("sync: {cluster_nodes: ['a:1', .nan]}"))
+        .hasMessageStartingWith("config is not valid YAML at sync.cluster_nodes[1]: ");
+  }
+
+  @Test
+  void aWholeNumberWrittenAsAFloatIsAccepted() {
+    OpenClawConfig config = loader.fromYaml("bucket: {capacity: 1e3}\nhttp: {port: 8081.0}\n");
+
+    assertThat(config.buckets().policyFor("default").capacity()).isEqualTo(1000);
+    assertThat(config.http().port()).isEqualTo(8081);
+    assertThatThrownBy(() -> loader.fromYaml("bucket: {capacity: 1000.5}"))
+        .hasMessage("bucket.capacity must be a whole number, not 1000.5");
+    assertThatThrownBy(() -> loader.fromYaml("bucket: {capacity: 1e20}"))
+        .hasMessage("bucket.capacity must be a whole number, not 1.0E20");
+  }
+
+  @Test
   void environmentOverridesEndpoints() {
     ConfigLoader withEnv = new ConfigLoader(Map.of(
         "OPENCLAW_HTTP_PORT", "9090",
