@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.openclaw.bucket.BucketPolicy;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -82,10 +83,13 @@ public final class ConfigLoader {
   public OpenClawConfig fromYaml(String yaml) {
     JsonNode root;
     try {
+      refuseAliases(yaml);
       root = YAML.readTree(yaml);
     } catch (JacksonException e) {
       throw new ConfigException("config is not valid YAML" + keyOf(e) + ": " + e.getOriginalMessage()
           + at(e.getLocation()), e);
+    } catch (IOException e) {
+      throw new ConfigException("config could not be read: " + reason(e), e);
     }
     return read(new Section("", root));
   }
@@ -285,11 +289,27 @@ public final class ConfigLoader {
     return new OpenClawConfig.Logging(format, level);
   }
 
+  /**
+   * The tree reader would take an alias ({@code *name}) for the plain string "name", and the config would then
+   * fail far from the cause, or not at all; an alias is refused where it stands instead.
+   */
+  private static void refuseAliases(String yaml) throws IOException {
+    try (JsonParser parser = YAML.getFactory().createParser(yaml)) {
+      while (parser.nextToken() != null) {
+        if (parser instanceof YAMLParser yamlParser && yamlParser.isCurrentAlias()) {
+          throw new ConfigException("config uses a YAML alias (*" + parser.getText() + ")" + pathOf(parser)
+              + at(parser.currentTokenLocation()) + "; aliases are not supported, write the values out");
+        }
+      }
+    }
+  }
+
   /** " at a.b" when the parser knows under which key it failed, e.g. on an unreadable number; else "". */
   private static String keyOf(JacksonException e) {
-    if (!(e.getProcessor() instanceof JsonParser parser)) {
-      return "";
-    }
+    return e.getProcessor() instanceof JsonParser parser ? pathOf(parser) : "";
+  }
+
+  private static String pathOf(JsonParser parser) {
     List<String> names = new ArrayList<>();
     for (JsonStreamContext context = parser.getParsingContext(); context != null; context = context.getParent()) {
       if (context.inObject() && context.getCurrentName() != null) {

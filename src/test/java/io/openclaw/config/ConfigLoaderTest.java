@@ -165,6 +165,13 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aYamlAliasIsRefusedWhereItStands() {
+    assertThatThrownBy(() -> loader.fromYaml("bucket: &shared {capacity: 5}\nservices: {search: *shared}\n"))
+        .hasMessage("config uses a YAML alias (*shared) at services.search (line 2, column 20); aliases are not "
+            + "supported, write the values out");
+  }
+
+  @Test
   void aWholeNumberWrittenAsAFloatIsAccepted() {
     OpenClawConfig config = loader.fromYaml("bucket: {capacity: 1e3}\nhttp: {port: 8081.0}\n");
 
