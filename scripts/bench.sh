@@ -26,7 +26,8 @@
 #
 # Two loads: distinct-clients (a new client id per request) and hot-client (one client id). Each round
 # runs every server once with the same wrk settings, one after the other, after a 3 s warm-up of each.
-# Uses wrk (Debian package wrk). Everything runs on this machine, on loopback.
+# Uses wrk (Debian package wrk, installed with apt-get when missing and run as root). Everything runs on this
+# machine, on loopback.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -61,7 +62,14 @@ while [ $# -gt 0 ]; do
 done
 case "$metrics" in on|off) ;; *) usage ;; esac
 
-command -v wrk >/dev/null || { echo "bench: wrk is missing; install it with: apt-get install -y wrk" >&2; exit 1; }
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" != "0" ]; then
+    echo "bench: wrk is missing; install it with: sudo apt-get install -y wrk" >&2
+    exit 1
+  fi
+  echo "bench: installing wrk" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
 jar="$repo/target/openclaw.jar"
 if [ ! -f "$jar" ] || [ ! -d target/test-classes ] \
     || [ -n "$(find pom.xml src -newer "$jar" -print -quit)" ]; then
