@@ -31,6 +31,15 @@ public record BucketPolicy(
    */
   public static final long MAX_CAPACITY = (EXACT_LIMIT - 1) / MICROS_PER_TOKEN;
 
+  /** The largest refill rate, tokens per second: enough to fill the largest bucket in a second. */
+  public static final BigDecimal MAX_REFILL_RATE = BigDecimal.valueOf(MAX_CAPACITY);
+
+  /**
+   * Bound of a bucket that only the JVM counts (a local bucket during an outage, never sent to Redis): below it,
+   * {@link TokenBucket}'s long arithmetic cannot overflow.
+   */
+  static final long LOCAL_LIMIT = 1L << 62;
+
   public BucketPolicy {
     if (capacity <= 0) {
       throw new IllegalArgumentException("capacity must be positive");
@@ -49,8 +58,9 @@ public record BucketPolicy(
     if (capacity <= 0 || capacity > MAX_CAPACITY) {
       throw new IllegalArgumentException("must be between 1 and " + MAX_CAPACITY + " tokens, not " + capacity);
     }
-    if (refillRate.signum() < 0) {
-      throw new IllegalArgumentException("must not be negative");
+    if (refillRate.signum() < 0 || refillRate.compareTo(MAX_REFILL_RATE) > 0) {
+      throw new IllegalArgumentException("must be between 0 and " + MAX_REFILL_RATE + " tokens per second, not "
+          + refillRate.stripTrailingZeros().toPlainString());
     }
     if (refillRate.stripTrailingZeros().scale() > 6) {
       throw new IllegalArgumentException("has more than 6 decimal places");
@@ -58,14 +68,24 @@ public record BucketPolicy(
     if (graceRatio.signum() < 0 || graceRatio.compareTo(BigDecimal.ONE) > 0) {
       throw new IllegalArgumentException("must be between 0 and 1");
     }
+    BucketPolicy policy = counted(capacity, refillRate, graceRatio, EXACT_LIMIT);
+    if (policy == null) {
+      throw new IllegalArgumentException("capacity " + capacity + " with burst_grace_ratio "
+          + graceRatio.toPlainString() + " and refill_rate " + refillRate.stripTrailingZeros().toPlainString()
+          + " is too large to count exactly; lower the capacity or the burst_grace_ratio, or use fewer decimal "
+          + "places in refill_rate");
+    }
+    return policy;
+  }
+
+  /** The policy, or null when its widest intermediate value, (capacity + grace) * DEN + 2 * NUM, reaches limit. */
+  private static BucketPolicy counted(long capacity, BigDecimal refillRate, BigDecimal graceRatio, long limit) {
     BigInteger micros = BigInteger.valueOf(capacity).multiply(BigInteger.valueOf(MICROS_PER_TOKEN));
     BigInteger grace = new BigDecimal(micros).multiply(graceRatio).setScale(0, RoundingMode.FLOOR).toBigInteger();
     BigInteger[] fraction = reduce(refillRate);
     BigInteger span = micros.add(grace).multiply(fraction[1]).add(fraction[0].shiftLeft(1));
-    if (span.compareTo(BigInteger.valueOf(EXACT_LIMIT)) >= 0) {
-      throw new IllegalArgumentException("capacity " + capacity + " with burst_grace_ratio "
-          + graceRatio.toPlainString() + " and refill_rate " + refillRate.toPlainString() + " is too large to count "
-          + "exactly; lower the capacity or the burst_grace_ratio, or use fewer decimal places in refill_rate");
+    if (span.compareTo(BigInteger.valueOf(limit)) >= 0) {
+      return null;
     }
     return new BucketPolicy(capacity, refillRate.stripTrailingZeros(), graceRatio, micros.longValueExact(),
         grace.longValueExact(), fraction[0].longValueExact(), fraction[1].longValueExact());
@@ -81,12 +101,23 @@ public record BucketPolicy(
     return new BigInteger[] {numerator.divide(gcd), denominator.divide(gcd)};
   }
 
-  /** The same bucket with capacity and refill rate scaled down, for deciding locally during an outage. */
+  /**
+   * The same bucket with capacity and refill rate scaled down, for deciding locally during an outage. Such a
+   * bucket is only counted in the JVM, so it is held to {@link #LOCAL_LIMIT} rather than the Redis scripts'
+   * bound, and any valid policy can be scaled by any ratio in (0, 1]. The scaled rate is rounded down to 6
+   * decimal places, or to fewer where a very large bucket needs it; rounding down never admits more.
+   */
   public BucketPolicy scaled(BigDecimal ratio) {
     long scaledCapacity = Math.max(1, new BigDecimal(capacity).multiply(ratio)
         .setScale(0, RoundingMode.FLOOR).longValueExact());
-    BigDecimal scaledRate = refillRate.multiply(ratio).setScale(6, RoundingMode.FLOOR);
-    return of(scaledCapacity, scaledRate, graceRatio);
+    BigDecimal exactRate = refillRate.multiply(ratio);
+    for (int decimals = 6; ; decimals--) {
+      BucketPolicy policy = counted(scaledCapacity, exactRate.setScale(decimals, RoundingMode.FLOOR), graceRatio,
+          LOCAL_LIMIT);
+      if (policy != null) {
+        return policy;
+      }
+    }
   }
 
   public boolean refills() {

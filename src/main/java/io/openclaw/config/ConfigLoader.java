@@ -203,13 +203,14 @@ public final class ConfigLoader {
   private static BucketPolicy policy(Section section, long capacity, BigDecimal refillRate, BigDecimal grace) {
     long cap = section.integer("capacity", capacity, 1, BucketPolicy.MAX_CAPACITY);
     BigDecimal rate = section.decimal("refill_rate", refillRate);
-    if (rate.signum() < 0 || rate.stripTrailingZeros().scale() > 6) {
-      throw section.invalid("refill_rate", "must be tokens per second, >= 0, with at most 6 decimal places, not "
-          + rate.toPlainString());
+    if (rate.signum() < 0 || rate.compareTo(BucketPolicy.MAX_REFILL_RATE) > 0
+        || rate.stripTrailingZeros().scale() > 6) {
+      throw section.invalid("refill_rate", "must be tokens per second, from 0 to " + BucketPolicy.MAX_REFILL_RATE
+          + ", with at most 6 decimal places, not " + plain(rate));
     }
     BigDecimal graceRatio = section.decimal("burst_grace_ratio", grace);
     if (graceRatio.signum() < 0 || graceRatio.compareTo(BigDecimal.ONE) > 0) {
-      throw section.invalid("burst_grace_ratio", "must be between 0 and 1, not " + graceRatio.toPlainString());
+      throw section.invalid("burst_grace_ratio", "must be between 0 and 1, not " + plain(graceRatio));
     }
     try {
       return BucketPolicy.of(cap, rate, graceRatio);
@@ -222,8 +223,7 @@ public final class ConfigLoader {
     long window = section.integer("grace_window_seconds", 30, 1, 86_400);
     BigDecimal ratio = section.decimal("local_capacity_ratio", new BigDecimal("0.5"));
     if (ratio.signum() <= 0 || ratio.compareTo(BigDecimal.ONE) > 0) {
-      throw section.invalid("local_capacity_ratio", "must be greater than 0 and at most 1, not "
-          + ratio.toPlainString());
+      throw section.invalid("local_capacity_ratio", "must be greater than 0 and at most 1, not " + plain(ratio));
     }
     long retryAfter = section.integer("retry_after_seconds", 1, 1, 3600);
     section.finish();
@@ -287,6 +287,11 @@ public final class ConfigLoader {
     }
     section.finish();
     return new OpenClawConfig.Logging(format, level);
+  }
+
+  /** A number as written, without the trailing zeros a float picks up on the way (1.0E-7 is 0.0000001). */
+  private static String plain(BigDecimal value) {
+    return value.stripTrailingZeros().toPlainString();
   }
 
   /**

@@ -84,6 +84,12 @@ class ConfigLoaderTest {
         .hasMessage("services.search.capacity must be between 1 and 4503599627, not 4503599628");
     assertThatThrownBy(() -> loader.fromYaml("bucket: {refill_rate: fast}"))
         .hasMessage("bucket.refill_rate must be a number, not \"fast\"");
+    assertThatThrownBy(() -> loader.fromYaml("bucket: {refill_rate: 1e20}"))
+        .hasMessage("bucket.refill_rate must be tokens per second, from 0 to 4503599627, with at most 6 decimal "
+            + "places, not 100000000000000000000");
+    assertThatThrownBy(() -> loader.fromYaml("bucket: {refill_rate: 0.0000001}"))
+        .hasMessage("bucket.refill_rate must be tokens per second, from 0 to 4503599627, with at most 6 decimal "
+            + "places, not 0.0000001");
     assertThatThrownBy(() -> loader.fromYaml("http: {port: 70000}"))
         .hasMessageContaining("http.port must be between 0 and 65535");
     assertThatThrownBy(() -> loader.fromYaml("sync: {enabled: yes please}"))
