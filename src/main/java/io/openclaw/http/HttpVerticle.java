@@ -294,8 +294,8 @@ public final class HttpVerticle extends VerticleBase {
       LOG.error("Shard failed unexpectedly, answering 500: {}", detail);
     }
     String message = switch (failure) {
-      case SYNC_UNAVAILABLE -> "the rate-limit store became unreachable while deciding this request; retry after "
-          + retryAfterSeconds + " s, when the node decides locally";
+      case SYNC_UNAVAILABLE -> "the rate-limit store could not be reached while deciding this request; retry after "
+          + retryAfterSeconds + " s";
       case SHARD_UNAVAILABLE -> "the bucket's shard is moving between nodes; retry after " + retryAfterSeconds + " s";
       case TIMEOUT -> "the bucket's shard did not answer in time; retry after " + retryAfterSeconds + " s";
       case INTERNAL -> "internal error";

@@ -186,7 +186,12 @@ public final class BucketVerticle extends VerticleBase {
     try {
       decided = store.decide(key, policy, tokens);
     } catch (RuntimeException e) {
-      decided = Future.failedFuture(e);
+      // A store that throws instead of failing its future has a bug; it must not pass for an unreachable Redis.
+      LOG.error("Store failed to decide, answering 500: shard={} service={}", shard, key.service(), e);
+      for (PendingRequest request : requests) {
+        request.failed(RateFailure.INTERNAL, "internal error");
+      }
+      return Future.failedFuture(e);
     }
     return decided.onComplete(result -> reply(requests, result));
   }

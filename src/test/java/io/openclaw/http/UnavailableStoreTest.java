@@ -60,8 +60,41 @@ class UnavailableStoreTest {
           .put("title", "Temporary Reduced Capacity")
           .put("status", 503)
           .put("error", "sync_unavailable")
-          .put("message", "the rate-limit store became unreachable while deciding this request; retry after 3 s,"
-              + " when the node decides locally"));
+          .put("message", "the rate-limit store could not be reached while deciding this request; retry after 3 s"));
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  /** A store with a bug: it throws where it should fail its future. */
+  private static final class ThrowingStore implements BucketStore {
+    @Override
+    public Future<List<Decision>> decide(BucketKey key, BucketPolicy policy, long[] requestedTokens) {
+      throw new IllegalArgumentException("a policy that cannot be built");
+    }
+  }
+
+  @Test
+  void aStoreThatThrowsIsAnInternalErrorNotAnUnreachableBackend() throws Exception {
+    int port = TestPorts.free();
+    OpenClawConfig config = new ConfigLoader(Map.of()).fromYaml("""
+        http: {host: 127.0.0.1, port: %d}
+        cluster: {shards: 1}
+        """.formatted(port));
+    Vertx vertx = Vertx.vertx();
+    try {
+      Codecs.register(vertx.eventBus());
+      await(vertx.deployVerticle(new BucketVerticle(0, config, new ThrowingStore(), Mode.GLOBAL)));
+      HealthReporter health = new HealthReporter(vertx, config, new NodeStatus(Mode.GLOBAL));
+      await(vertx.deployVerticle(new HttpVerticle(config, health::handle, router -> { })));
+
+      HttpResponse<String> response = new TestClient(port).rate("abc", 1, "default");
+
+      assertThat(response.statusCode()).isEqualTo(500);
+      assertThat(response.headers().firstValue("Retry-After")).isEmpty();
+      assertThat(json(response)).isEqualTo(new JsonObject()
+          .put("error", "internal_error")
+          .put("message", "internal error"));
     } finally {
       await(vertx.close());
     }
