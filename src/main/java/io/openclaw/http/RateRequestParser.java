@@ -179,8 +179,8 @@ public final class RateRequestParser {
     if (value instanceof Integer || value instanceof Long) {
       return nonNegative(((Number) value).longValue());
     }
-    if (value instanceof BigInteger) {
-      throw invalid("invalid_tokens", "tokens is too large");
+    if (value instanceof BigInteger big) {
+      throw invalid("invalid_tokens", big.signum() < 0 ? "tokens must be >= 0" : "tokens is too large");
     }
     if (value instanceof BigDecimal decimal) {
       return wholeNumber(decimal);

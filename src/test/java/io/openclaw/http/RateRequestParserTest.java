@@ -60,6 +60,10 @@ class RateRequestParserTest {
     assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": 1e300}").error()).isEqualTo("invalid_tokens");
     assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": 99999999999999999999999}").error())
         .isEqualTo("invalid_tokens");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": 99999999999999999999999}").getMessage())
+        .isEqualTo("tokens is too large");
+    assertThat(rejected(null, "{\"client_id\": \"a\", \"tokens\": -9223372036854775809}").getMessage())
+        .as("a negative number beyond a long is negative first").isEqualTo("tokens must be >= 0");
   }
 
   @Test
