@@ -116,6 +116,25 @@ class VerifySyncIT {
         .contains("(999997 tokens left after 3 spends)");
   }
 
+  /** The probe bucket never refills: a second run with the same --client-id starts where the first one left it. */
+  @Test
+  void secondRunWithTheSameClientIdAgreesAndExitsZero() {
+    String clientId = "verify-it-again-" + System.nanoTime();
+    String endpoints = String.join(",", GLOBAL_URLS);
+
+    Run first = verifySync("--endpoints", endpoints, "--max-lag-ms", "1000", "--client-id", clientId);
+    Run second = verifySync("--endpoints", endpoints, "--max-lag-ms", "1000", "--client-id", clientId);
+
+    assertThat(first.exitCode()).as(first.out()).isZero();
+    assertThat(second.exitCode()).as(second.out()).isZero();
+    for (int i = 0; i < REGIONS.length; i++) {
+      assertThat(rows(second).get(1 + i)).startsWith(GLOBAL_URLS.get(i)).contains(" 999996 999995 999994 ")
+          .endsWith(" yes");
+    }
+    assertThat(rows(second).get(4)).startsWith("verify-sync: OK: 3 endpoints agree on " + clientId
+        + " (999994 tokens left after 3 spends)");
+  }
+
   @Test
   void standaloneNodeAmongTheRegionsIsAMismatchAndExitsOne() throws Exception {
     String standalone = url(start("""
