@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
         "0:every endpoint is in global mode, all agree on the probe bucket, and lag is under --max-lag-ms",
         "1:a mismatch, lag over --max-lag-ms, or an endpoint not in global mode (local or standalone)",
         "2:an endpoint could not be reached or did not answer like an OpenClaw node",
-        "3:invalid command line"})
+        "3:invalid command line, or a --client-id whose probe bucket has fewer tokens left than the check spends"})
 final class VerifySyncCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -97,6 +97,14 @@ final class VerifySyncCommand implements Callable<Integer> {
     http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMillis)).build();
 
     Long level = readLevel(probes);
+    if (level != null && level < probes.size()) {
+      spec.commandLine().getErr().printf("verify-sync: cannot run: the probe bucket of client id %s has %d"
+          + " token%s left, fewer than the %d this check spends (one per endpoint), and it never refills; pick"
+          + " another --client-id, or leave it out for a new one every run%n", clientId, level,
+          level == 1 ? "" : "s", probes.size());
+      spec.commandLine().getErr().flush();
+      return spec.exitCodeOnInvalidInput();
+    }
     List<Long> expected = spendAndRead(probes, level == null ? OpenClawConfig.Buckets.PROBE_POLICY.capacity()
         : level);
     probes.forEach(this::readLag);
