@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * What {@code openclaw verify-sync} saw, and its verdict. The check runs in steps: in step k one token of the
  * probe bucket is spent through endpoint k, then every endpoint reads the bucket. {@code expected} holds, per
- * step, the remaining tokens the global bucket must show: the probe's capacity less the spends that were
- * allowed in global mode so far. An endpoint agrees when every read it made showed the expected count.
+ * step, the remaining tokens the global bucket must show: its level read before the first spend less the spends
+ * that were allowed in global mode so far. An endpoint agrees when every read it made showed the expected count.
  */
 record SyncReport(List<Endpoint> endpoints, List<Long> expected, long maxLagMillis) {
   static final int OK = 0;

@@ -26,10 +26,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code openclaw verify-sync}: checks that regions share their buckets. With a client id of its own, it spends
- * one token of the built-in probe service through each endpoint in turn and after each spend reads the bucket
- * (tokens 0) through every endpoint; all must show the same count, the one the spends so far leave. The probe
- * bucket never refills, so the answer cannot drift while the check runs. Then it reads each endpoint's
+ * {@code openclaw verify-sync}: checks that regions share their buckets. With a client id of its own, it reads
+ * the level of the built-in probe service's bucket (tokens 0), spends one token through each endpoint in turn
+ * and after each spend reads the bucket through every endpoint; all must show the same count, the one the spends
+ * so far leave of the level read first. The probe bucket never refills, so the answer cannot drift while the
+ * check runs, and a --client-id used before starts from what earlier runs left. Then it reads each endpoint's
  * /health for the replication lag of every Redis master.
  */
 @Command(name = "verify-sync", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 3,
@@ -40,7 +41,7 @@ import picocli.CommandLine.Option;
         "0:every endpoint is in global mode, all agree on the probe bucket, and lag is under --max-lag-ms",
         "1:a mismatch, lag over --max-lag-ms, or an endpoint not in global mode (local or standalone)",
         "2:an endpoint could not be reached or did not answer like an OpenClaw node",
-        "3:invalid command line"})
+        "3:invalid command line, or a --client-id whose probe bucket has fewer tokens left than the check spends"})
 final class VerifySyncCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -95,7 +96,17 @@ final class VerifySyncCommand implements Callable<Integer> {
     }
     http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMillis)).build();
 
-    List<Long> expected = spendAndRead(probes);
+    Long level = readLevel(probes);
+    if (level != null && level < probes.size()) {
+      spec.commandLine().getErr().printf("verify-sync: cannot run: the probe bucket of client id %s has %d"
+          + " token%s left, fewer than the %d this check spends (one per endpoint), and it never refills; pick"
+          + " another --client-id, or leave it out for a new one every run%n", clientId, level,
+          level == 1 ? "" : "s", probes.size());
+      spec.commandLine().getErr().flush();
+      return spec.exitCodeOnInvalidInput();
+    }
+    List<Long> expected = spendAndRead(probes, level == null ? OpenClawConfig.Buckets.PROBE_POLICY.capacity()
+        : level);
     probes.forEach(this::readLag);
 
     SyncReport report = new SyncReport(probes.stream().map(Probe::result).toList(), expected, maxLagMillis);
@@ -139,9 +150,28 @@ final class VerifySyncCommand implements Callable<Integer> {
     }
   }
 
-  /** Spends through each endpoint in turn, reads through all after each spend; returns the expected counts. */
-  private List<Long> spendAndRead(List<Probe> probes) {
-    long remaining = OpenClawConfig.Buckets.PROBE_POLICY.capacity();
+  /**
+   * The probe bucket's level before any spend, read with tokens 0 (which never spends) through the first endpoint,
+   * or the next one when that gives no answer in global mode; null when none does. A node in local or standalone
+   * mode shows a bucket of its own, not the global one, so its level is no start for the expected counts (and
+   * the check fails on its mode anyway).
+   */
+  private Long readLevel(List<Probe> probes) {
+    for (Probe probe : probes) {
+      JsonNode read = rate(probe, 0);
+      if (read != null && "global".equals(read.path("mode").asText())) {
+        return read.path("remaining_tokens").asLong();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Spends through each endpoint in turn, reads through all after each spend; returns the expected counts, from
+   * {@code level} down.
+   */
+  private List<Long> spendAndRead(List<Probe> probes, long level) {
+    long remaining = level;
     List<Long> expected = new ArrayList<>();
     for (Probe spender : probes) {
       JsonNode spent = rate(spender, 1);

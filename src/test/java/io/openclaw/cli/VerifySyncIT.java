@@ -3,6 +3,7 @@ package io.openclaw.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openclaw.config.ConfigLoader;
+import io.openclaw.config.OpenClawConfig;
 import io.openclaw.http.TestClient;
 import io.openclaw.http.TestPorts;
 import io.openclaw.node.OpenClawNode;
@@ -32,7 +33,7 @@ class VerifySyncIT {
   private static final List<OpenClawNode> NODES = new ArrayList<>();
   private static final List<String> GLOBAL_URLS = new ArrayList<>();
 
-  private record Run(int exitCode, String out) {
+  private record Run(int exitCode, String out, String err) {
   }
 
   @BeforeAll
@@ -76,8 +77,12 @@ class VerifySyncIT {
     return "http://127.0.0.1:" + node.httpPort();
   }
 
+  private static int port(String url) {
+    return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+  }
+
   private static void awaitGlobalMode(String url) throws Exception {
-    TestClient client = new TestClient(Integer.parseInt(url.substring(url.lastIndexOf(':') + 1)));
+    TestClient client = new TestClient(port(url));
     long deadline = System.currentTimeMillis() + 20_000;
     JsonObject health = TestClient.json(client.send(client.request("/health").GET().build()));
     while (!"global".equals(health.getString("mode")) && System.currentTimeMillis() < deadline) {
@@ -89,11 +94,12 @@ class VerifySyncIT {
 
   private static Run verifySync(String... args) {
     StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
     List<String> line = new ArrayList<>(List.of("verify-sync"));
     line.addAll(List.of(args));
     int exitCode = new CommandLine(new OpenClawCommand()).setOut(new PrintWriter(out))
-        .setErr(new PrintWriter(new StringWriter())).execute(line.toArray(String[]::new));
-    return new Run(exitCode, out.toString().strip());
+        .setErr(new PrintWriter(err)).execute(line.toArray(String[]::new));
+    return new Run(exitCode, out.toString().strip(), err.toString().strip());
   }
 
   private static List<String> rows(Run run) {
@@ -114,6 +120,44 @@ class VerifySyncIT {
     }
     assertThat(rows.get(4)).startsWith("verify-sync: OK: 3 endpoints agree on verify-it-")
         .contains("(999997 tokens left after 3 spends)");
+  }
+
+  /** The probe bucket never refills: a second run with the same --client-id starts where the first one left it. */
+  @Test
+  void secondRunWithTheSameClientIdAgreesAndExitsZero() {
+    String clientId = "verify-it-again-" + System.nanoTime();
+    String endpoints = String.join(",", GLOBAL_URLS);
+
+    Run first = verifySync("--endpoints", endpoints, "--max-lag-ms", "1000", "--client-id", clientId);
+    Run second = verifySync("--endpoints", endpoints, "--max-lag-ms", "1000", "--client-id", clientId);
+
+    assertThat(first.exitCode()).as(first.out()).isZero();
+    assertThat(second.exitCode()).as(second.out()).isZero();
+    for (int i = 0; i < REGIONS.length; i++) {
+      assertThat(rows(second).get(1 + i)).startsWith(GLOBAL_URLS.get(i)).contains(" 999996 999995 999994 ")
+          .endsWith(" yes");
+    }
+    assertThat(rows(second).get(4)).startsWith("verify-sync: OK: 3 endpoints agree on " + clientId
+        + " (999994 tokens left after 3 spends)");
+  }
+
+  @Test
+  void probeBucketWithTooFewTokensLeftCannotRunAndExitsThree() {
+    String clientId = "verify-it-spent-" + System.nanoTime();
+    TestClient client = new TestClient(port(GLOBAL_URLS.get(0)));
+    JsonObject spent = TestClient.json(client.rate(clientId, 999_998, OpenClawConfig.Buckets.PROBE_SERVICE));
+    assertThat(spent.getLong("remaining_tokens")).as(spent.encode()).isEqualTo(2);
+
+    Run run = verifySync("--endpoints", String.join(",", GLOBAL_URLS), "--max-lag-ms", "1000",
+        "--client-id", clientId);
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(3);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("verify-sync: cannot run: the probe bucket of client id " + clientId
+        + " has 2 tokens left, fewer than the 3 this check spends (one per endpoint), and it never refills;"
+        + " pick another --client-id, or leave it out for a new one every run");
+    JsonObject after = TestClient.json(client.rate(clientId, 0, OpenClawConfig.Buckets.PROBE_SERVICE));
+    assertThat(after.getLong("remaining_tokens")).as("nothing spent").isEqualTo(2);
   }
 
   @Test
