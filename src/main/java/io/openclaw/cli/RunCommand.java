@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code openclaw run}: starts a node and serves until the process is stopped. */
-@Command(name = "run", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 3,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    exitCodeOnInvalidInput = 3,
     description = "Start a rating node. Without --config it runs the embedded default: one standalone node "
         + "with sync disabled on port 8080.",
     exitCodeListHeading = "%nExit codes:%n",

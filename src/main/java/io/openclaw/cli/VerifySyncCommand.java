@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
  * bucket never refills, so the answer cannot drift while the check runs. Then it reads each endpoint's
  * /health for the replication lag of every Redis master.
  */
-@Command(name = "verify-sync", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 3,
+@Command(name = "verify-sync", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    exitCodeOnInvalidInput = 3,
     description = "Check that every region decides from the same global buckets and that Redis replication "
         + "lag is under a limit.",
     exitCodeListHeading = "%nExit codes:%n",
