@@ -118,7 +118,13 @@ public final class ConfigLoader {
     long eventLoops = section.integer("event_loops", Runtime.getRuntime().availableProcessors(), 1, 1024);
     long idleTimeout = section.integer("idle_timeout_seconds", 30, 1, 3600);
     section.finish();
-    host = env.getOrDefault("OPENCLAW_HTTP_HOST", host);
+    String envHost = env.get("OPENCLAW_HTTP_HOST");
+    host = envHost == null ? host : envHost;
+    String hostProblem = ListenHost.problem(host);
+    if (hostProblem != null) {
+      String key = section.name("host") + (envHost == null ? "" : " (from OPENCLAW_HTTP_HOST)");
+      throw new ConfigException(key + " " + hostProblem);
+    }
     port = envPort("OPENCLAW_HTTP_PORT", port);
     return new OpenClawConfig.Http(host, (int) port, (int) bodyLimit, (int) eventLoops, (int) idleTimeout);
   }
