@@ -333,11 +333,18 @@ public final class ConfigLoader {
         : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
   }
 
-  private static String defaultNodeName(long port) {
+  /**
+   * {@code <hostname>-<http.port>}: two nodes on one host cannot share a port, so the name is unique per host.
+   * With port 0 every node on a host would be {@code <hostname>-0}, and their metrics, {@code /health} and the
+   * ids of the charges they send to Redis after an outage would collide; the process id stands in for the port
+   * then, as {@code <hostname>-pid<pid>}.
+   */
+  static String defaultNodeName(long port) {
+    String suffix = port == 0 ? "pid" + ProcessHandle.current().pid() : Long.toString(port);
     try {
-      return InetAddress.getLocalHost().getHostName() + "-" + port;
+      return InetAddress.getLocalHost().getHostName() + "-" + suffix;
     } catch (UnknownHostException e) {
-      return "node-" + port;
+      return "node-" + suffix;
     }
   }
 }

@@ -266,6 +266,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theDefaultNodeNameIsTheHostAndThePort() {
+    String name = loader.fromYaml("http: {port: 8089}").node();
+
+    assertThat(name).endsWith("-8089").isEqualTo(ConfigLoader.defaultNodeName(8089));
+    assertThat(loader.fromYaml("node: edge-1\nhttp: {port: 8089}").node()).isEqualTo("edge-1");
+  }
+
+  @Test
+  void withPortZeroTheDefaultNodeNameIsTheHostAndTheProcessId() {
+    String pid = "-pid" + ProcessHandle.current().pid();
+
+    assertThat(loader.fromYaml("http: {port: 0}").node()).endsWith(pid).doesNotEndWith("-0");
+    assertThat(new ConfigLoader(Map.of("OPENCLAW_HTTP_PORT", "0")).fromYaml("http: {port: 8089}").node())
+        .endsWith(pid);
+    assertThat(loader.fromYaml("node: edge-1\nhttp: {port: 0}").node()).isEqualTo("edge-1");
+  }
+
+  @Test
   void badEnvironmentPortIsNamed() {
     assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENCLAW_HTTP_PORT", "http")).defaults())
         .hasMessageContaining("OPENCLAW_HTTP_PORT must be a port number");
