@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code openclaw healthcheck}: asks a node for {@code GET /health} and turns the answer into an exit code. */
-@Command(name = "healthcheck", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 3,
+@Command(name = "healthcheck", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    exitCodeOnInvalidInput = 3,
     description = "Ask a node for its health and print a one-line summary (or the JSON with --json).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

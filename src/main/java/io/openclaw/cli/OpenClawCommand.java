@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "openclaw",
     mixinStandardHelpOptions = true,
     exitCodeOnInvalidInput = 3,
-    versionProvider = OpenClawCommand.Version.class,
+    versionProvider = VersionProvider.class,
     description = "Distributed token-bucket rate limiter.",
     subcommands = {RunCommand.class, HealthcheckCommand.class, VerifySyncCommand.class,
         CommandLine.HelpCommand.class})
@@ -24,13 +24,5 @@ public final class OpenClawCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
-  }
-
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String version = OpenClawCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"openclaw " + (version == null ? "dev" : version)};
-    }
   }
 }

@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  * check runs, and a --client-id used before starts from what earlier runs left. Then it reads each endpoint's
  * /health for the replication lag of every Redis master.
  */
-@Command(name = "verify-sync", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 3,
+@Command(name = "verify-sync", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    exitCodeOnInvalidInput = 3,
     description = "Check that every region decides from the same global buckets and that Redis replication "
         + "lag is under a limit.",
     exitCodeListHeading = "%nExit codes:%n",

@@ -118,7 +118,13 @@ public final class ConfigLoader {
     long eventLoops = section.integer("event_loops", Runtime.getRuntime().availableProcessors(), 1, 1024);
     long idleTimeout = section.integer("idle_timeout_seconds", 30, 1, 3600);
     section.finish();
-    host = env.getOrDefault("OPENCLAW_HTTP_HOST", host);
+    String envHost = env.get("OPENCLAW_HTTP_HOST");
+    host = envHost == null ? host : envHost;
+    String hostProblem = ListenHost.problem(host);
+    if (hostProblem != null) {
+      String key = section.name("host") + (envHost == null ? "" : " (from OPENCLAW_HTTP_HOST)");
+      throw new ConfigException(key + " " + hostProblem);
+    }
     port = envPort("OPENCLAW_HTTP_PORT", port);
     return new OpenClawConfig.Http(host, (int) port, (int) bodyLimit, (int) eventLoops, (int) idleTimeout);
   }
@@ -332,11 +338,18 @@ public final class ConfigLoader {
         : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
   }
 
-  private static String defaultNodeName(long port) {
+  /**
+   * {@code <hostname>-<http.port>}: two nodes on one host cannot share a port, so the name is unique per host.
+   * With port 0 every node on a host would be {@code <hostname>-0}, and their metrics, {@code /health} and the
+   * ids of the charges they send to Redis after an outage would collide; the process id stands in for the port
+   * then, as {@code <hostname>-pid<pid>}.
+   */
+  static String defaultNodeName(long port) {
+    String suffix = port == 0 ? "pid" + ProcessHandle.current().pid() : Long.toString(port);
     try {
-      return InetAddress.getLocalHost().getHostName() + "-" + port;
+      return InetAddress.getLocalHost().getHostName() + "-" + suffix;
     } catch (UnknownHostException e) {
-      return "node-" + port;
+      return "node-" + suffix;
     }
   }
 }

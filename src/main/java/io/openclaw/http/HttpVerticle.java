@@ -120,7 +120,9 @@ public final class HttpVerticle extends VerticleBase {
           }
         })
         .invalidRequestHandler(HttpErrors::undecodable)
-        .listen().onSuccess(s -> server = s);
+        .listen()
+        .recover(e -> Future.failedFuture(new ListenException(options.getHost(), options.getPort(), e)))
+        .onSuccess(s -> server = s);
   }
 
   /** The port this verticle's server listens on (useful when the config asks for port 0). */

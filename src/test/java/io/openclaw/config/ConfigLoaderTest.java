@@ -227,6 +227,69 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void httpHostTakesNamesAndAddressesOfAnyKind() {
+    for (String host : List.of("0.0.0.0", "127.0.0.1", "255.255.255.255", "localhost", "localhost.",
+        "node-1.eu-west.internal", "redis_a", "::", "::1", "[::1]", "fe80::1", "::ffff:10.0.0.1")) {
+      assertThat(loader.fromYaml("http: {host: '" + host + "'}").http().host()).isEqualTo(host);
+    }
+  }
+
+  @Test
+  void httpHostOfAWrongFormIsRefusedWithoutALookup() {
+    assertThatThrownBy(() -> loader.fromYaml("http: {host: 999.1.1.1}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("http.host must be a host name or an IP address, not '999.1.1.1' (each number of an IPv4 "
+            + "address is from 0 to 255)");
+    assertThatThrownBy(() -> loader.fromYaml("http: {host: '127.1'}"))
+        .hasMessage("http.host must be a host name or an IP address, not '127.1' (an IPv4 address is four "
+            + "numbers separated by dots)");
+    assertThatThrownBy(() -> loader.fromYaml("http: {host: '1.2.3.4.5'}"))
+        .hasMessageContaining("(an IPv4 address is four numbers separated by dots)");
+    assertThatThrownBy(() -> loader.fromYaml("http: {host: '::12345'}"))
+        .hasMessage("http.host must be a host name or an IP address, not '::12345' (not a valid IPv6 address)");
+    assertThatThrownBy(() -> loader.fromYaml("http: {host: '[::1'}"))
+        .hasMessageContaining("(not a valid IPv6 address)");
+    assertThatThrownBy(() -> loader.fromYaml("http: {host: '1:2'}"))
+        .hasMessageContaining("(not a valid IPv6 address)");
+    for (String name : List.of("my host", "-edge", "edge-", "a..b", "edge:8080", "http://edge",
+        "x".repeat(64))) {
+      assertThatThrownBy(() -> loader.fromYaml("http: {host: '" + name + "'}"))
+          .hasMessage("http.host must be a host name or an IP address, not '" + name + "' (a host name is labels "
+              + "of 1-63 letters, digits, '-' or '_', separated by dots)");
+    }
+  }
+
+  @Test
+  void httpHostFromTheEnvironmentIsCheckedToo() {
+    assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENCLAW_HTTP_HOST", "999.1.1.1")).defaults())
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("http.host (from OPENCLAW_HTTP_HOST) must be a host name or an IP address, not '999.1.1.1' "
+            + "(each number of an IPv4 address is from 0 to 255)");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENCLAW_HTTP_HOST", "")).defaults())
+        .hasMessage("http.host (from OPENCLAW_HTTP_HOST) must be a host name or an IP address, not empty");
+    assertThat(new ConfigLoader(Map.of("OPENCLAW_HTTP_HOST", "127.0.0.1")).defaults().http().host())
+        .isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void theDefaultNodeNameIsTheHostAndThePort() {
+    String name = loader.fromYaml("http: {port: 8089}").node();
+
+    assertThat(name).endsWith("-8089").isEqualTo(ConfigLoader.defaultNodeName(8089));
+    assertThat(loader.fromYaml("node: edge-1\nhttp: {port: 8089}").node()).isEqualTo("edge-1");
+  }
+
+  @Test
+  void withPortZeroTheDefaultNodeNameIsTheHostAndTheProcessId() {
+    String pid = "-pid" + ProcessHandle.current().pid();
+
+    assertThat(loader.fromYaml("http: {port: 0}").node()).endsWith(pid).doesNotEndWith("-0");
+    assertThat(new ConfigLoader(Map.of("OPENCLAW_HTTP_PORT", "0")).fromYaml("http: {port: 8089}").node())
+        .endsWith(pid);
+    assertThat(loader.fromYaml("node: edge-1\nhttp: {port: 0}").node()).isEqualTo("edge-1");
+  }
+
+  @Test
   void badEnvironmentPortIsNamed() {
     assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENCLAW_HTTP_PORT", "http")).defaults())
         .hasMessageContaining("OPENCLAW_HTTP_PORT must be a port number");
