@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * master's replication lag with a heartbeat (see {@link HeartbeatProbe}). The result is published as the
  * immutable {@link NodeStatus.Redis} snapshot that /health and the lag gauges read.
  *
- * <p>NOTE: the watch only reports. It never trips failover: the mode follows the bucket stores' own round
- * trips (see {@link FailoverState}), so a slow or failed heartbeat never moves a node to local mode.
+ * <p>NOTE: the mode follows the bucket stores' own round trips (see {@link FailoverState}), so a slow or failed
+ * heartbeat never moves a node to local mode. The one exception is a cluster of which no node answers at all for
+ * {@code sync.failure_threshold} rounds in a row: then the watch trips failover itself, so a node that serves no
+ * requests does not go on reporting global mode through a whole outage.
  */
 public final class SyncVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SyncVerticle.class);
@@ -52,6 +54,7 @@ public final class SyncVerticle extends VerticleBase {
   private long timer = -1;
   private boolean roundRunning;
   private boolean troubleLogged;
+  private int unreachableRounds;
   private int lagOverRounds;
   private String topologySource;
   private final Set<String> knownNodes = new LinkedHashSet<>();
@@ -211,6 +214,7 @@ public final class SyncVerticle extends VerticleBase {
   }
 
   private void publish(String clusterState, Map<String, Long> lags, List<String> errors) {
+    unreachableRounds = 0;
     String lastError = errors.isEmpty() ? null : errors.get(0);
     status.redis(new NodeStatus.Redis(true, true, clusterState, Map.copyOf(lags), lastError));
     List<String> over = ReplicationLag.overLimit(lags, config.sync().replicationLagMaxMillis());
@@ -232,6 +236,10 @@ public final class SyncVerticle extends VerticleBase {
     status.redis(new NodeStatus.Redis(true, false, UNKNOWN_STATE, Map.of(), cause));
     trouble("Redis Cluster not reachable from the sync watch, trying again every {} ms: nodes={} cause={}",
         config.sync().heartbeatIntervalMillis(), config.sync().clusterNodes(), cause);
+    if (++unreachableRounds >= config.sync().failureThreshold()) {
+      failover.trip("no node of Redis Cluster answered the sync watch " + unreachableRounds + " times in a row: "
+          + cause);
+    }
     return Future.succeededFuture();
   }
 
