@@ -298,6 +298,8 @@ public final class HttpVerticle extends VerticleBase {
     String message = switch (failure) {
       case SYNC_UNAVAILABLE -> "the rate-limit store could not be reached while deciding this request; retry after "
           + retryAfterSeconds + " s";
+      case SYNC_TIMEOUT -> "the rate-limit store did not answer in time while deciding this request, which it may"
+          + " still have counted; retry after " + retryAfterSeconds + " s";
       case SHARD_UNAVAILABLE -> "the bucket's shard is moving between nodes; retry after " + retryAfterSeconds + " s";
       case TIMEOUT -> "the bucket's shard did not answer in time; retry after " + retryAfterSeconds + " s";
       case INTERNAL -> "internal error";

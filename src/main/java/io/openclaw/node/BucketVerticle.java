@@ -7,6 +7,7 @@ import io.openclaw.store.BucketKey;
 import io.openclaw.store.BucketStore;
 import io.openclaw.failover.FailoverStore;
 import io.openclaw.store.LocalDecisions;
+import io.openclaw.store.RedisBucketStore;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -200,8 +201,11 @@ public final class BucketVerticle extends VerticleBase {
     if (result.failed()) {
       LOG.debug("Store could not decide, answering unavailable: shard={} cause={}", shard, result.cause().toString());
       String detail = String.valueOf(result.cause().getMessage());
+      RateFailure failure = RedisBucketStore.isTimeout(result.cause())
+          ? RateFailure.SYNC_TIMEOUT
+          : RateFailure.SYNC_UNAVAILABLE;
       for (PendingRequest request : requests) {
-        request.failed(RateFailure.SYNC_UNAVAILABLE, detail);
+        request.failed(failure, detail);
       }
       return;
     }

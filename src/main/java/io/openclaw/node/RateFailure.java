@@ -12,7 +12,12 @@ public enum RateFailure {
   /** The shard did not answer in time. */
   TIMEOUT(503, "timeout"),
   /** A bug: the shard failed in an unexpected way. */
-  INTERNAL(500, "internal_error");
+  INTERNAL(500, "internal_error"),
+  /**
+   * The sync backend did not answer this request's call in time: found unreachable for this request, like
+   * {@link #SYNC_UNAVAILABLE}, but the call may still have run. Last, so the codes of the others never change.
+   */
+  SYNC_TIMEOUT(503, "sync_unavailable");
 
   private final int httpStatus;
   private final String error;

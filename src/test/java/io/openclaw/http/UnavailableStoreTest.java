@@ -66,6 +66,40 @@ class UnavailableStoreTest {
     }
   }
 
+  /** A store whose Redis call timed out: it may still have run. */
+  private static final class TimedOutStore implements BucketStore {
+    @Override
+    public Future<List<Decision>> decide(BucketKey key, BucketPolicy policy, long[] requestedTokens) {
+      return Future.failedFuture(new java.util.concurrent.TimeoutException("Timeout 250 (ms) fired"));
+    }
+  }
+
+  @Test
+  void aTimedOutStoreCallSaysTheRequestMayHaveBeenCounted() throws Exception {
+    int port = TestPorts.free();
+    OpenClawConfig config = new ConfigLoader(Map.of()).fromYaml("""
+        http: {host: 127.0.0.1, port: %d}
+        cluster: {shards: 1}
+        """.formatted(port));
+    Vertx vertx = Vertx.vertx();
+    try {
+      Codecs.register(vertx.eventBus());
+      await(vertx.deployVerticle(new BucketVerticle(0, config, new TimedOutStore(), Mode.GLOBAL)));
+      HealthReporter health = new HealthReporter(vertx, config, new NodeStatus(Mode.GLOBAL));
+      await(vertx.deployVerticle(new HttpVerticle(config, health::handle, router -> { })));
+
+      HttpResponse<String> response = new TestClient(port).rate("abc", 1, "default");
+
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(json(response).getString("error")).isEqualTo("sync_unavailable");
+      assertThat(json(response).getString("message")).isEqualTo("the rate-limit store did not answer in time while "
+          + "deciding this request, which it may still have counted; retry after 1 s");
+    } finally {
+      await(vertx.close());
+    }
+  }
+
   /** A store with a bug: it throws where it should fail its future. */
   private static final class ThrowingStore implements BucketStore {
     @Override
