@@ -113,9 +113,10 @@ start_node() {
     "log .data/region-$region/node-$i.log"
 }
 
-# Prints "owned total" when every node is UP, nothing otherwise; fails when a node process died.
+# Prints "owned total degraded" once every node answers /health as UP or DEGRADED (serving, in local mode while
+# Redis is unreachable; degraded counts those), nothing before; fails when a node process died.
 region_state() {
-  local owned=0 total="" i body
+  local owned=0 total="" i body degraded=0
   for i in $(seq 0 $((count - 1))); do
     if ! still_running "$i"; then
       echo "region-cluster: node $i exited; last lines of its log:" >&2
@@ -123,11 +124,15 @@ region_state() {
       return 1
     fi
     body="$(health "$(http_port "$i")")"
-    [ "$(json_field "$body" status)" = "UP" ] || return 0
+    case "$(json_field "$body" status)" in
+      UP) ;;
+      DEGRADED) degraded=$((degraded + 1)) ;;
+      *) return 0 ;;
+    esac
     owned=$((owned + $(json_field "$body" shards_owned)))
     total="$(json_field "$body" total)"
   done
-  echo "$owned $total"
+  echo "$owned $total $degraded"
 }
 
 start() {
@@ -137,17 +142,23 @@ start() {
   for i in $(seq 0 $((count - 1))); do
     start_node "$i"
   done
-  local deadline=$((SECONDS + start_timeout)) now
+  local deadline=$((SECONDS + start_timeout)) now owned total degraded
   while [ $SECONDS -lt $deadline ]; do
     now="$(region_state)" || exit 1
-    if [ -n "$now" ] && [ "${now% *}" = "${now#* }" ]; then
-      echo "region $region is up: $count nodes own ${now% *} of ${now#* } shards"
+    read -r owned total degraded <<<"${now:-- - 0}"
+    if [ -n "$now" ] && [ "$owned" = "$total" ]; then
+      echo "region $region is up: $count nodes own $owned of $total shards"
+      if [ "$degraded" -gt 0 ]; then
+        echo "region-cluster: $degraded node(s) DEGRADED: deciding locally until Redis answers" >&2
+        status || true
+        return 0
+      fi
       status
       return
     fi
     sleep 1
   done
-  echo "region-cluster: region $region not settled after $start_timeout s (shards owned/total: ${now:-none})" >&2
+  echo "region-cluster: region $region not settled after $start_timeout s (shards owned/total: ${now:+$owned/$total}${now:-none})" >&2
   exit 1
 }
 
