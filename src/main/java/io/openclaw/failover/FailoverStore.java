@@ -9,6 +9,7 @@ import io.openclaw.store.LocalDecisions;
 import io.openclaw.store.RedisBucketStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -58,6 +59,14 @@ public final class FailoverStore implements BucketStore {
     Reconciled plus(Reconciled other) {
       return new Reconciled(buckets + other.buckets, grantedTokens + other.grantedTokens,
           chargedTokens + other.chargedTokens);
+    }
+
+    /** The reply to the failover verticle's request to reconcile. */
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("buckets", buckets)
+          .put("granted_tokens", grantedTokens)
+          .put("charged_tokens", chargedTokens);
     }
   }
 

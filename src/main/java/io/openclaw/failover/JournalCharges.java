@@ -33,10 +33,15 @@ final class JournalCharges {
                 entry.chargeMicros() / BucketPolicy.MICROS_PER_TOKEN);
           }));
     }
-    return Future.join(charges).transform(all -> total(charges));
+    return total(charges);
   }
 
-  private static Future<FailoverStore.Reconciled> total(List<Future<FailoverStore.Reconciled>> charges) {
+  /** Once every charge has completed: their sum, or one of their failures. */
+  static Future<FailoverStore.Reconciled> total(List<Future<FailoverStore.Reconciled>> charges) {
+    return Future.join(charges).transform(all -> sum(charges));
+  }
+
+  private static Future<FailoverStore.Reconciled> sum(List<Future<FailoverStore.Reconciled>> charges) {
     FailoverStore.Reconciled total = FailoverStore.Reconciled.NONE;
     for (Future<FailoverStore.Reconciled> charge : charges) {
       if (charge.failed()) {

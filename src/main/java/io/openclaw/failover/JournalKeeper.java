@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -88,11 +87,7 @@ public final class JournalKeeper extends VerticleBase {
         message.fail(RateFailure.SYNC_UNAVAILABLE.code(), String.valueOf(result.cause().getMessage()));
         return;
       }
-      FailoverStore.Reconciled done = result.result();
-      message.reply(new JsonObject()
-          .put("buckets", done.buckets())
-          .put("granted_tokens", done.grantedTokens())
-          .put("charged_tokens", done.chargedTokens()));
+      message.reply(result.result().toJson());
     });
   }
 
@@ -105,16 +100,7 @@ public final class JournalKeeper extends VerticleBase {
       charges.add(JournalCharges.charge(global, entry.journal(), now, (key, level) -> { })
           .onSuccess(done -> kept.remove(entry)));
     }
-    return Future.join(charges).transform(all -> {
-      FailoverStore.Reconciled total = FailoverStore.Reconciled.NONE;
-      for (Future<FailoverStore.Reconciled> charge : charges) {
-        if (charge.failed()) {
-          return Future.failedFuture(charge.cause());
-        }
-        total = total.plus(charge.result());
-      }
-      return Future.succeededFuture(total);
-    });
+    return JournalCharges.total(charges);
   }
 
   private static void lost(Kept entry) {

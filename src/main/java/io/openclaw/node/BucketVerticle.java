@@ -14,7 +14,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -92,11 +91,7 @@ public final class BucketVerticle extends VerticleBase {
         message.fail(RateFailure.SYNC_UNAVAILABLE.code(), String.valueOf(result.cause().getMessage()));
         return;
       }
-      FailoverStore.Reconciled done = result.result();
-      message.reply(new JsonObject()
-          .put("buckets", done.buckets())
-          .put("granted_tokens", done.grantedTokens())
-          .put("charged_tokens", done.chargedTokens()));
+      message.reply(result.result().toJson());
     });
   }
 

@@ -69,7 +69,8 @@ class BucketPolicyTest {
     assertThat(BucketPolicy.of(1_000_000_000, BigDecimal.ONE, BigDecimal.ZERO).scaled(new BigDecimal("0.7"))
         .refillRate()).isEqualByComparingTo("0.7");
     assertThat(BucketPolicy.of(1_000_000_000, new BigDecimal(3), BigDecimal.ZERO).scaled(new BigDecimal("0.333333"))
-        .refillRate()).as("a billion tokens keep the 4 decimal places their size allows").isEqualByComparingTo("0.9999");
+        .refillRate()).as("a billion tokens keep the 4 decimal places their size allows")
+        .isEqualByComparingTo("0.9999");
   }
 
   @Test

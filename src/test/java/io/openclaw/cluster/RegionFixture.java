@@ -161,17 +161,25 @@ public final class RegionFixture implements AutoCloseable {
   }
 
   private static List<Integer> freePorts(int count) {
-    int span = LAST_HAZELCAST_PORT - FIRST_HAZELCAST_PORT + 1;
+    return freePorts(FIRST_HAZELCAST_PORT, LAST_HAZELCAST_PORT, count);
+  }
+
+  /**
+   * {@code count} free ports from {@code first..last}, starting at a random one, so that test classes with their
+   * own ranges never share a Hazelcast port.
+   */
+  public static List<Integer> freePorts(int first, int last, int count) {
+    int span = last - first + 1;
     int offset = ThreadLocalRandom.current().nextInt(span);
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < span && ports.size() < count; i++) {
-      int port = FIRST_HAZELCAST_PORT + (offset + i) % span;
+      int port = first + (offset + i) % span;
       if (isFree(port)) {
         ports.add(port);
       }
     }
     if (ports.size() < count) {
-      throw new IllegalStateException("not enough free Hazelcast ports in 5901-5930");
+      throw new IllegalStateException("not enough free Hazelcast ports in " + first + "-" + last);
     }
     return ports;
   }

@@ -22,8 +22,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -466,17 +464,9 @@ class FailoverIT {
   }
 
   private static List<Integer> freeHazelcastPorts() {
-    List<Integer> ports = new ArrayList<>();
-    for (int port = FIRST_HAZELCAST_PORT; port <= LAST_HAZELCAST_PORT && ports.size() < 2; port++) {
-      try (ServerSocket socket = new ServerSocket(port)) {
-        ports.add(port);
-      } catch (IOException taken) {
-        continue;
-      }
-    }
-    assertThat(ports).as("free Hazelcast ports in %d-%d", FIRST_HAZELCAST_PORT, LAST_HAZELCAST_PORT).hasSize(2);
-    return ports;
+    return RegionFixture.freePorts(FIRST_HAZELCAST_PORT, LAST_HAZELCAST_PORT, 2);
   }
+
 
   private static <T> T await(Future<T> future, int seconds) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);

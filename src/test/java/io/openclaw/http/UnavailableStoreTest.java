@@ -36,34 +36,17 @@ class UnavailableStoreTest {
 
   @Test
   void unreachableStoreGives503WithRetryAfter() throws Exception {
-    int port = TestPorts.free();
-    OpenClawConfig config = new ConfigLoader(Map.of()).fromYaml("""
-        http: {host: 127.0.0.1, port: %d}
-        cluster: {shards: 2}
-        failover: {retry_after_seconds: 3}
-        """.formatted(port));
-    Vertx vertx = Vertx.vertx();
-    try {
-      Codecs.register(vertx.eventBus());
-      await(vertx.deployVerticle(new BucketVerticle(0, config, new UnreachableStore(), Mode.GLOBAL)));
-      await(vertx.deployVerticle(new BucketVerticle(1, config, new UnreachableStore(), Mode.GLOBAL)));
-      HealthReporter health = new HealthReporter(vertx, config, new NodeStatus(Mode.GLOBAL));
-      await(vertx.deployVerticle(new HttpVerticle(config, health::handle, router -> { })));
+    HttpResponse<String> response = answerFrom(new UnreachableStore(), "failover: {retry_after_seconds: 3}");
 
-      HttpResponse<String> response = new TestClient(port).rate("abc", 1, "default");
-
-      assertThat(response.statusCode()).isEqualTo(503);
-      assertThat(response.headers().firstValue("Retry-After")).hasValue("3");
-      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-      assertThat(json(response)).isEqualTo(new JsonObject()
-          .put("type", "https://iana.org/assignments/http-problem-types#temporary-reduced-capacity")
-          .put("title", "Temporary Reduced Capacity")
-          .put("status", 503)
-          .put("error", "sync_unavailable")
-          .put("message", "the rate-limit store could not be reached while deciding this request; retry after 3 s"));
-    } finally {
-      await(vertx.close());
-    }
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Retry-After")).hasValue("3");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(json(response)).isEqualTo(new JsonObject()
+        .put("type", "https://iana.org/assignments/http-problem-types#temporary-reduced-capacity")
+        .put("title", "Temporary Reduced Capacity")
+        .put("status", 503)
+        .put("error", "sync_unavailable")
+        .put("message", "the rate-limit store could not be reached while deciding this request; retry after 3 s"));
   }
 
   /** A store whose Redis call timed out: it may still have run. */
@@ -76,28 +59,13 @@ class UnavailableStoreTest {
 
   @Test
   void aTimedOutStoreCallSaysTheRequestMayHaveBeenCounted() throws Exception {
-    int port = TestPorts.free();
-    OpenClawConfig config = new ConfigLoader(Map.of()).fromYaml("""
-        http: {host: 127.0.0.1, port: %d}
-        cluster: {shards: 1}
-        """.formatted(port));
-    Vertx vertx = Vertx.vertx();
-    try {
-      Codecs.register(vertx.eventBus());
-      await(vertx.deployVerticle(new BucketVerticle(0, config, new TimedOutStore(), Mode.GLOBAL)));
-      HealthReporter health = new HealthReporter(vertx, config, new NodeStatus(Mode.GLOBAL));
-      await(vertx.deployVerticle(new HttpVerticle(config, health::handle, router -> { })));
+    HttpResponse<String> response = answerFrom(new TimedOutStore(), "");
 
-      HttpResponse<String> response = new TestClient(port).rate("abc", 1, "default");
-
-      assertThat(response.statusCode()).isEqualTo(503);
-      assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
-      assertThat(json(response).getString("error")).isEqualTo("sync_unavailable");
-      assertThat(json(response).getString("message")).isEqualTo("the rate-limit store did not answer in time while "
-          + "deciding this request, which it may still have counted; retry after 1 s");
-    } finally {
-      await(vertx.close());
-    }
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+    assertThat(json(response).getString("error")).isEqualTo("sync_unavailable");
+    assertThat(json(response).getString("message")).isEqualTo("the rate-limit store did not answer in time while "
+        + "deciding this request, which it may still have counted; retry after 1 s");
   }
 
   /** A store with a bug: it throws where it should fail its future. */
@@ -110,25 +78,31 @@ class UnavailableStoreTest {
 
   @Test
   void aStoreThatThrowsIsAnInternalErrorNotAnUnreachableBackend() throws Exception {
+    HttpResponse<String> response = answerFrom(new ThrowingStore(), "");
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.headers().firstValue("Retry-After")).isEmpty();
+    assertThat(json(response)).isEqualTo(new JsonObject()
+        .put("error", "internal_error")
+        .put("message", "internal error"));
+  }
+
+  /** The answer to one request through a real HTTP edge whose two shards decide with {@code store}. */
+  private static HttpResponse<String> answerFrom(BucketStore store, String moreYaml) throws Exception {
     int port = TestPorts.free();
     OpenClawConfig config = new ConfigLoader(Map.of()).fromYaml("""
         http: {host: 127.0.0.1, port: %d}
-        cluster: {shards: 1}
-        """.formatted(port));
+        cluster: {shards: 2}
+        %s
+        """.formatted(port, moreYaml));
     Vertx vertx = Vertx.vertx();
     try {
       Codecs.register(vertx.eventBus());
-      await(vertx.deployVerticle(new BucketVerticle(0, config, new ThrowingStore(), Mode.GLOBAL)));
+      await(vertx.deployVerticle(new BucketVerticle(0, config, store, Mode.GLOBAL)));
+      await(vertx.deployVerticle(new BucketVerticle(1, config, store, Mode.GLOBAL)));
       HealthReporter health = new HealthReporter(vertx, config, new NodeStatus(Mode.GLOBAL));
       await(vertx.deployVerticle(new HttpVerticle(config, health::handle, router -> { })));
-
-      HttpResponse<String> response = new TestClient(port).rate("abc", 1, "default");
-
-      assertThat(response.statusCode()).isEqualTo(500);
-      assertThat(response.headers().firstValue("Retry-After")).isEmpty();
-      assertThat(json(response)).isEqualTo(new JsonObject()
-          .put("error", "internal_error")
-          .put("message", "internal error"));
+      return new TestClient(port).rate("abc", 1, "default");
     } finally {
       await(vertx.close());
     }
