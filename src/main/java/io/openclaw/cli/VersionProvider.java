@@ -10,8 +10,7 @@ import picocli.CommandLine;
  * The line every command prints for {@code --version}. Picocli does not pass a version provider on to
  * subcommands, so each command names this one. The version comes from {@code version.properties}, which Maven
  * fills in from the pom as it copies the resources: the jar and a run from {@code target/classes} (the tests)
- * print the same version. The jar manifest's {@code Implementation-Version} is the fallback for a build that
- * copied the file unfiltered.
+ * print the same version.
  */
 final class VersionProvider implements CommandLine.IVersionProvider {
   private static final String RESOURCE = "version.properties";
@@ -23,9 +22,6 @@ final class VersionProvider implements CommandLine.IVersionProvider {
 
   static String version() {
     String version = fromResource();
-    if (version == null) {
-      version = VersionProvider.class.getPackage().getImplementationVersion();
-    }
     return version == null ? "unknown" : version;
   }
 

@@ -76,11 +76,6 @@ public final class JournalKeeper extends VerticleBase {
     });
   }
 
-  /** Journals held, not yet charged. */
-  int size() {
-    return kept.size();
-  }
-
   private void reconcile(Message<Object> message) {
     chargeAll().onComplete(result -> {
       if (result.failed()) {
